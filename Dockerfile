@@ -1,0 +1,22 @@
+# One image for web (gunicorn), Celery worker and Celery beat. See docker-compose.yml.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Dependencies first, pinned by constraints.txt, so that code changes reuse this layer.
+COPY pyproject.toml constraints.txt README.md ./
+RUN pip install -c constraints.txt . && pip uninstall --yes faire-administration
+
+COPY . .
+RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+    && useradd --uid 1000 --no-create-home faireadmin
+
+USER faireadmin
+EXPOSE 8000
+CMD ["gunicorn", "faireadmin.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-", "--forwarded-allow-ips", "*"]

@@ -1,0 +1,127 @@
+"""The people core: agents (the custom user model, logging in by e-mail) and their directions."""
+
+from functools import cached_property
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Direction(models.Model):
+    """An organisational unit; its headcount is the denominator of participation rates."""
+
+    nom = models.CharField("nom", max_length=200, unique=True)
+    sigle = models.CharField("sigle", max_length=20, unique=True)
+    effectif = models.PositiveIntegerField(
+        "effectif", help_text="Nombre d'agents de la direction, pour les taux de participation."
+    )
+    services_generaux = models.BooleanField(
+        "services généraux",
+        default=True,
+        help_text="Décocher pour les agents des lycées : le taux « services généraux » les exclut.",
+    )
+
+    class Meta:
+        verbose_name = "direction"
+        ordering = ["nom"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(effectif__gte=1), name="direction_effectif_positif"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nom} ({self.sigle})"
+
+
+class AgentManager(BaseUserManager["Agent"]):
+    use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        # E-mail addresses are stored lower-case: one agent per address, whatever the case.
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username: str | None) -> "Agent":
+        return self.get(email=self.normalize_email(username))
+
+    def _create(self, email: str, password: str | None, **extra) -> "Agent":
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        agent = self.model(email=self.normalize_email(email), **extra)
+        agent.set_password(password)
+        agent.save(using=self._db)
+        return agent
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "Agent":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "Agent":
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create(email, password, **extra)
+
+
+class Agent(AbstractBaseUser, PermissionsMixin):
+    """An agent of the Region. Every account is an agent; roles come from groups and pilotages."""
+
+    email = models.EmailField("adresse e-mail", unique=True)
+    first_name = models.CharField("prénom", max_length=150)
+    last_name = models.CharField("nom", max_length=150)
+    direction = models.ForeignKey(
+        Direction,
+        verbose_name="direction",
+        on_delete=models.PROTECT,
+        related_name="agents",
+        null=True,
+        blank=True,
+    )
+    is_active = models.BooleanField(
+        "actif",
+        default=True,
+        help_text="Décocher plutôt que supprimer : un agent désactivé ne peut plus se connecter.",
+    )
+    is_staff = models.BooleanField(
+        "accès à l'administration",
+        default=False,
+        help_text="Permet de se connecter à l'interface d'administration.",
+    )
+    date_joined = models.DateTimeField("date de création", default=timezone.now)
+
+    objects = AgentManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = "agent"
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="agent_email_minuscules"
+            ),
+        ]
+        indexes = [models.Index(fields=["last_name", "first_name"], name="agent_nom_idx")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = type(self).objects.normalize_email(self.email)
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name
+
+    @cached_property
+    def group_names(self) -> frozenset[str]:
+        """Names of the agent's groups, read once per request."""
+        return frozenset(self.groups.values_list("name", flat=True))

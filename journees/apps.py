@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class JourneesConfig(AppConfig):
+    name = "journees"
+    verbose_name = "Journées participatives"

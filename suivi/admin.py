@@ -1,0 +1,108 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from suivi.models import Jalon, PointAvancement, Proposition, RetourTest
+from sujets.admin import SujetAdmin
+from sujets.models import Sujet
+
+
+class JalonInline(admin.TabularInline):
+    model = Jalon
+    extra = 0
+    fields = ["titre", "echeance", "fait_le"]
+
+
+class PointAvancementInline(admin.TabularInline):
+    model = PointAvancement
+    extra = 0
+    classes = ["collapse"]
+    fields = ["cree_le", "auteur", "texte", "changements"]
+    autocomplete_fields = ["auteur"]
+    ordering = ["-cree_le"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PointAvancement]:
+        return super().get_queryset(request).select_related("auteur")
+
+
+class RetourTestInline(admin.StackedInline):
+    model = RetourTest
+    extra = 0
+    autocomplete_fields = ["journee", "auteur"]
+
+
+class PropositionInline(admin.TabularInline):
+    model = Proposition
+    extra = 0
+    fields = ["titre", "statut", "avancement", "meteo"]
+    show_change_link = True
+
+
+# The sujet page of the admin also lists its propositions; suivi sits above sujets, so it
+# extends the sujet admin rather than sujets importing suivi.
+admin.site.unregister(Sujet)
+
+
+@admin.register(Sujet)
+class SujetAvecPropositionsAdmin(SujetAdmin):
+    inlines = [*SujetAdmin.inlines, PropositionInline]
+
+
+@admin.register(Proposition)
+class PropositionAdmin(admin.ModelAdmin):
+    list_display = ["titre", "sujet", "statut", "avancement", "meteo", "modifie_le"]
+    list_filter = ["statut", "meteo", "sujet__axe", "sujet"]
+    list_select_related = ["sujet"]
+    search_fields = ["titre", "description", "sujet__titre"]
+    autocomplete_fields = ["sujet", "journee_origine"]
+    readonly_fields = ["cree_le", "modifie_le"]
+    inlines = [JalonInline, RetourTestInline, PointAvancementInline]
+    fieldsets = (
+        (None, {"fields": ("sujet", "titre", "description", "journee_origine")}),
+        (
+            "Mise en œuvre",
+            {
+                "fields": (
+                    "statut",
+                    "avancement",
+                    "meteo",
+                    "meteo_explication",
+                    "motif_abandon",
+                )
+            },
+        ),
+        ("Dates", {"fields": ("cree_le", "modifie_le")}),
+    )
+
+
+@admin.register(RetourTest)
+class RetourTestAdmin(admin.ModelAdmin):
+    list_display = ["proposition", "journee", "nombre_testeurs", "cree_le"]
+    list_filter = ["journee"]
+    list_select_related = ["proposition", "journee"]
+    search_fields = ["proposition__titre", "synthese"]
+    autocomplete_fields = ["proposition", "journee", "auteur"]
+
+
+@admin.register(Jalon)
+class JalonAdmin(admin.ModelAdmin):
+    list_display = ["titre", "proposition", "echeance", "fait_le"]
+    list_filter = [("fait_le", admin.EmptyFieldListFilter), "echeance"]
+    list_select_related = ["proposition"]
+    search_fields = ["titre", "proposition__titre"]
+    autocomplete_fields = ["proposition"]
+    date_hierarchy = "echeance"
+
+
+@admin.register(PointAvancement)
+class PointAvancementAdmin(admin.ModelAdmin):
+    list_display = ["proposition", "auteur", "cree_le", "apercu"]
+    list_filter = ["cree_le"]
+    list_select_related = ["proposition", "auteur"]
+    search_fields = ["texte", "proposition__titre", "auteur__last_name"]
+    autocomplete_fields = ["proposition", "auteur"]
+    date_hierarchy = "cree_le"
+
+    @admin.display(description="texte")
+    def apercu(self, point: PointAvancement) -> str:
+        return point.texte[:80]

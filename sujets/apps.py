@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SujetsConfig(AppConfig):
+    name = "sujets"
+    verbose_name = "Sujets et pilotes"

@@ -1,0 +1,46 @@
+"""Who may do what on sujets. Organisation-wide roles are in ``faireadmin.roles``."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+
+from faireadmin.models import Agent
+from faireadmin.roles import est_dg, est_lab
+from sujets.models import Pilotage, Sujet
+
+
+def est_pilote(user: Agent | AnonymousUser) -> bool:
+    return user.is_authenticated and Pilotage.objects.filter(agent=user).exists()
+
+
+def pilote_le_sujet(user: Agent | AnonymousUser, sujet: Sujet) -> bool:
+    return user.is_authenticated and Pilotage.objects.filter(agent=user, sujet=sujet).exists()
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The roles of the current user, as the navigation shows them."""
+
+    est_pilote: bool
+    est_lab: bool
+    est_dg: bool
+    est_admin: bool
+
+    @classmethod
+    def de(cls, user: Agent | AnonymousUser) -> "Roles":
+        return cls(
+            est_pilote=est_pilote(user),
+            est_lab=est_lab(user),
+            est_dg=est_dg(user),
+            est_admin=user.is_authenticated and user.is_staff,
+        )
+
+    @property
+    def libelles(self) -> list[str]:
+        noms = [
+            (self.est_pilote, "Pilote"),
+            (self.est_lab, "Équipe du Lab'"),
+            (self.est_dg, "Direction générale"),
+            (self.est_admin, "Administration"),
+        ]
+        return [nom for actif, nom in noms if actif] or ["Agent"]

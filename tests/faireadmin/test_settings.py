@@ -1,0 +1,102 @@
+"""The settings module, run in a fresh process with a chosen environment."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+LIRE_REGLAGES = """
+import json, django
+django.setup()
+from django.conf import settings as s
+print(json.dumps({
+    "engine": s.DATABASES["default"]["ENGINE"],
+    "name": str(s.DATABASES["default"]["NAME"]),
+    "eager": s.CELERY_TASK_ALWAYS_EAGER,
+    "broker": s.CELERY_BROKER_URL,
+    "email": s.EMAIL_BACKEND,
+    "email_host": s.EMAIL_HOST,
+    "email_port": s.EMAIL_PORT,
+    "email_tls": s.EMAIL_USE_TLS,
+    "debug": s.DEBUG,
+    "language": s.LANGUAGE_CODE,
+    "time_zone": s.TIME_ZONE,
+    "hosts": s.ALLOWED_HOSTS,
+}))
+"""
+
+
+def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    base = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "faireadmin.settings"}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def reglages(**env: str) -> dict:
+    result = run(["-c", LIRE_REGLAGES], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_embedded_defaults_need_nothing_but_python():
+    r = reglages()
+    assert r["engine"] == "django.db.backends.sqlite3"
+    assert r["name"] == str(ROOT / "db.sqlite3")
+    assert r["eager"] is True
+    assert r["broker"] == "memory://"
+    assert r["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert r["debug"] is False
+    assert (r["language"], r["time_zone"]) == ("fr", "Europe/Paris")
+
+
+def test_environment_variables_drive_the_real_stack():
+    r = reglages(
+        DATABASE_URL="postgres://u:p@db.example:5433/faireadmin",
+        REDIS_URL="redis://redis.example:6379/0",
+        EMAIL_URL="smtp+tls://robot:secret@smtp.example:587",
+        DEBUG="1",
+        ALLOWED_HOSTS="a.example,b.example",
+    )
+    assert r["engine"] == "django.db.backends.postgresql"
+    assert r["name"] == "faireadmin"
+    assert r["eager"] is False
+    assert r["broker"] == "redis://redis.example:6379/0"
+    assert r["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (r["email_host"], r["email_port"], r["email_tls"]) == ("smtp.example", 587, True)
+    assert r["debug"] is True
+    assert r["hosts"] == ["a.example", "b.example"]
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="faire-administration.region.example",
+        DATABASE_URL=os.environ.get("DATABASE_URL", ""),
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        USE_X_FORWARDED_PROTO="1",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_flags_the_development_key():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="0",
+        ALLOWED_HOSTS="faire-administration.region.example",
+    )
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr

@@ -1,0 +1,145 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from suivi.models import Proposition
+from tests.factories import (
+    AxeFactory,
+    PilotageFactory,
+    PropositionFactory,
+    SujetFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+Statut = Proposition.Statut
+# session + agent, roles (groups, pilotages), axes, sujets, pilotages, total, 3 counts
+MAX_REQUETES_PROGRAMME = 11
+
+
+def construire_programme(axes: int, sujets_par_axe: int, pilotes: int, propositions: int):
+    for _ in range(axes):
+        axe = AxeFactory()
+        for _ in range(sujets_par_axe):
+            sujet = SujetFactory(axe=axe)
+            PilotageFactory.create_batch(pilotes, sujet=sujet)
+            PropositionFactory.create_batch(propositions, sujet=sujet)
+
+
+def test_home_shows_axes_sujets_pilotes_and_progress(client_agent):
+    axe = AxeFactory(numero=1, titre="Accompagner les transitions")
+    sujet = SujetFactory(axe=axe, titre="Mobilités durables")
+    pilotage = PilotageFactory(sujet=sujet)
+    PropositionFactory(sujet=sujet, statut=Statut.EN_COURS, avancement=40)
+    PropositionFactory(sujet=sujet, statut=Statut.REALISEE, avancement=100)
+    PropositionFactory(sujet=sujet, statut=Statut.IDEE, avancement=0)  # does not count
+
+    response = client_agent.get(reverse("programme"))
+
+    assert response.status_code == 200
+    contenu = response.content.decode()
+    assert "Accompagner les transitions" in contenu
+    assert "Mobilités durables" in contenu
+    assert pilotage.agent.get_full_name() in contenu
+    assert "70 %" in contenu and "moyenne de 2 propositions" in contenu
+
+
+def test_progress_rolls_up_over_counted_propositions_only(client_agent):
+    axe = AxeFactory()
+    sujet_a, sujet_b = SujetFactory(axe=axe), SujetFactory(axe=axe)
+    PropositionFactory(sujet=sujet_a, statut=Statut.EN_COURS, avancement=20)
+    PropositionFactory(sujet=sujet_b, statut=Statut.MAQUETTEE, avancement=10)
+    PropositionFactory(sujet=sujet_b, statut=Statut.REALISEE, avancement=100)
+    PropositionFactory(
+        sujet=sujet_b, statut=Statut.ABANDONNEE, avancement=90, motif_abandon="Doublon."
+    )
+    autre_axe = SujetFactory().axe
+
+    response = client_agent.get(reverse("programme"))
+
+    axes = {a.pk: a for a in response.context["axes"]}
+    sujets = {s.pk: s for s in axes[axe.pk].sujets.all()}
+    assert (sujets[sujet_a.pk].avancement_moyen, sujets[sujet_a.pk].propositions_comptees) == (
+        20,
+        1,
+    )
+    assert (sujets[sujet_b.pk].avancement_moyen, sujets[sujet_b.pk].propositions_comptees) == (
+        55,
+        2,
+    )
+    # The axe averages its 3 counted propositions, not its sujets' averages.
+    assert axes[axe.pk].propositions_comptees == 3
+    assert axes[axe.pk].avancement_moyen == pytest.approx(130 / 3)
+    assert axes[autre_axe.pk].avancement_moyen is None
+    assert response.context["avancement"] == {
+        "avancement_moyen": pytest.approx(130 / 3),
+        "propositions_comptees": 3,
+    }
+    assert "Pas encore d'avancement" in response.content.decode()
+
+
+def test_home_query_count_does_not_grow_with_the_data(client_agent, django_assert_max_num_queries):
+    construire_programme(axes=1, sujets_par_axe=1, pilotes=1, propositions=1)
+    with (
+        CaptureQueriesContext(connection) as petit,
+        django_assert_max_num_queries(MAX_REQUETES_PROGRAMME),
+    ):
+        assert client_agent.get(reverse("programme")).status_code == 200
+
+    construire_programme(axes=4, sujets_par_axe=4, pilotes=4, propositions=6)
+    with (
+        CaptureQueriesContext(connection) as grand,
+        django_assert_max_num_queries(MAX_REQUETES_PROGRAMME),
+    ):
+        assert client_agent.get(reverse("programme")).status_code == 200
+
+    assert len(grand) == len(petit)
+
+
+def test_axe_page(client_agent, django_assert_max_num_queries):
+    sujet = SujetFactory(problematique="Comment mieux accueillir ?")
+    PilotageFactory(sujet=sujet)
+    with django_assert_max_num_queries(8):
+        response = client_agent.get(reverse("axe", kwargs={"slug": sujet.axe.slug}))
+    assert response.status_code == 200
+    assert sujet.titre in response.content.decode()
+    assert "Comment mieux accueillir ?" in response.content.decode()
+
+
+def test_sujet_page_shows_pilotes_to_contact_and_propositions(client_agent):
+    pilotage = PilotageFactory()
+    proposition = PropositionFactory(sujet=pilotage.sujet, titre="Covoiturage entre agents")
+    response = client_agent.get(reverse("sujet", kwargs={"slug": pilotage.sujet.slug}))
+    contenu = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="mailto:{pilotage.agent.email}"' in contenu
+    assert proposition.titre in contenu
+
+
+def test_sujet_page_query_count_does_not_grow_with_the_data(
+    client_agent, django_assert_max_num_queries
+):
+    sujet = SujetFactory()
+    PilotageFactory(sujet=sujet)
+    PropositionFactory(sujet=sujet)
+    url = reverse("sujet", kwargs={"slug": sujet.slug})
+    with CaptureQueriesContext(connection) as petit:
+        client_agent.get(url)
+    PilotageFactory.create_batch(5, sujet=sujet)
+    PropositionFactory.create_batch(20, sujet=sujet)
+    with django_assert_max_num_queries(len(petit)):
+        client_agent.get(url)
+
+
+def test_unknown_axe_or_sujet_is_a_404(client_agent):
+    assert client_agent.get(reverse("axe", kwargs={"slug": "inconnu"})).status_code == 404
+    assert client_agent.get(reverse("sujet", kwargs={"slug": "inconnu"})).status_code == 404
+
+
+def test_user_text_is_escaped(client_agent):
+    sujet = SujetFactory(titre="<script>alert(1)</script>")
+    response = client_agent.get(reverse("sujet", kwargs={"slug": sujet.slug}))
+    contenu = response.content.decode()
+    assert "<script>alert(1)</script>" not in contenu
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in contenu

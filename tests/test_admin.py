@@ -1,0 +1,80 @@
+"""Every admin page answers for a superuser, on the demo data."""
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+
+from faireadmin.models import Agent
+
+MODELES = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+IDS = [model._meta.label for model, _ in MODELES]
+
+
+@pytest.fixture(scope="module")
+def donnees_demo(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("demo", force=True, stdout=None)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def client_admin(donnees_demo, db, client):
+    client.force_login(Agent.objects.get(email="admin@laregion.example"))
+    return client
+
+
+def url(model, vue, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{vue}", args=args)
+
+
+@pytest.mark.parametrize(("model", "model_admin"), MODELES, ids=IDS)
+def test_changelist_and_search(client_admin, model, model_admin):
+    assert client_admin.get(url(model, "changelist")).status_code == 200
+    if model_admin.search_fields:
+        assert client_admin.get(url(model, "changelist"), {"q": "ma"}).status_code == 200
+
+
+@pytest.mark.parametrize(("model", "model_admin"), MODELES, ids=IDS)
+def test_add_and_change_pages(client_admin, model, model_admin):
+    assert client_admin.get(url(model, "add")).status_code == 200
+    objet = model.objects.order_by("pk").first()
+    if objet is not None:
+        assert client_admin.get(url(model, "change", objet.pk)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        m
+        for m, _ in MODELES
+        if m._meta.app_label in {"faireadmin", "axes", "sujets", "journees", "suivi"}
+    ],
+    ids=lambda m: m._meta.label,
+)
+def test_demo_fills_every_project_table(donnees_demo, db, model):
+    assert model.objects.exists()
+
+
+def test_admin_can_create_an_agent(client_admin):
+    response = client_admin.post(
+        url(Agent, "add"),
+        {
+            "email": "Nouvel.Agent@Region.example",
+            "first_name": "Nouvel",
+            "last_name": "Agent",
+            "usable_password": "false",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Agent.objects.get(email="nouvel.agent@region.example").has_usable_password() is False
+
+
+def test_admin_is_refused_to_agents(client, donnees_demo, db):
+    client.force_login(Agent.objects.get(email="agent@laregion.example"))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
