@@ -69,8 +69,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sujets.context_processors.roles",
             ],
-            # {% partialdef %} and {% partial %} everywhere, as built into Django 6.
-            "builtins": ["template_partials.templatetags.partials"],
+            # {% partialdef %} and {% partial %} everywhere, as built into Django 6;
+            # |pluriel (French plurals) everywhere.
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "faireadmin.templatetags.francais",
+            ],
         },
     },
 ]
@@ -141,7 +145,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery (broker: Redis) -----------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # No broker configured: tasks run in the web process, so the app works with Python alone.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -12,5 +12,6 @@ urlpatterns = [
     path("deconnexion/", views.deconnexion, name="deconnexion"),
     path("sante/", views.sante, name="sante"),
     path("admin/", admin.site.urls),
+    path("", include("journees.urls")),
     path("", include("suivi.urls")),
 ]

@@ -1,8 +1,25 @@
-from django.contrib import admin
-from django.db.models import Count, Q, QuerySet
+from typing import cast
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from journees.models import Inscription, Journee
+from faireadmin.models import Agent
+from journees import services
+from journees.models import AbonnementCalendrier, Inscription, Journee
+
+# Seats and ranks only change through the services (journée row lock, waiting list order):
+# the admin shows them, and changes them through actions.
+CHAMPS_GERES = [
+    "agent",
+    "journee",
+    "statut",
+    "rang_attente",
+    "inscrit_par",
+    "cree_le",
+    "annulee_le",
+]
 
 
 class InscriptionInline(admin.TabularInline):
@@ -10,8 +27,14 @@ class InscriptionInline(admin.TabularInline):
     fk_name = "journee"
     extra = 0
     fields = ["agent", "statut", "rang_attente", "presence", "sujet_souhaite"]
-    autocomplete_fields = ["agent", "sujet_souhaite"]
+    readonly_fields = ["agent", "statut", "rang_attente"]
+    autocomplete_fields = ["sujet_souhaite"]
     ordering = ["statut", "rang_attente", "cree_le"]
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Inscription]:
         return super().get_queryset(request).select_related("agent", "sujet_souhaite")
@@ -43,20 +66,19 @@ class JourneeAdmin(admin.ModelAdmin):
         ("Programme", {"fields": ("programme",)}),
         (
             "Inscriptions",
-            {"fields": ("capacite", "ouverture_inscriptions", "cloture_inscriptions")},
+            {
+                "fields": ("capacite", "ouverture_inscriptions", "cloture_inscriptions"),
+                "description": (
+                    "Augmenter le nombre de places attribue les places libres à la liste "
+                    "d'attente, dans l'ordre des rangs."
+                ),
+            },
         ),
         ("Après la journée", {"fields": ("nombre_participants", "enseignements")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Journee]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                nb_confirmees=Count("inscriptions", filter=Q(inscriptions__statut="confirmee")),
-                nb_attente=Count("inscriptions", filter=Q(inscriptions__statut="attente")),
-            )
-        )
+        return Journee.objects.avec_effectifs()
 
     @admin.display(description="confirmées", ordering="nb_confirmees")
     def confirmees(self, journee: Journee) -> int:
@@ -66,6 +88,16 @@ class JourneeAdmin(admin.ModelAdmin):
     def en_attente(self, journee: Journee) -> int:
         return journee.nb_attente  # type: ignore[attr-defined]
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change and "capacite" in form.changed_data:
+            par = cast(Agent, request.user)  # the admin only lets staff in
+            promues = services.journee_combler_places(journee=form.instance, par=par)
+            if promues:
+                self.message_user(
+                    request, f"{len(promues)} inscription(s) de la liste d'attente confirmée(s)."
+                )
+
 
 @admin.register(Inscription)
 class InscriptionAdmin(admin.ModelAdmin):
@@ -73,6 +105,46 @@ class InscriptionAdmin(admin.ModelAdmin):
     list_filter = ["statut", "presence", "journee__phase", "journee"]
     list_select_related = ["agent", "journee"]
     search_fields = ["agent__email", "agent__first_name", "agent__last_name", "journee__titre"]
-    autocomplete_fields = ["agent", "journee", "sujet_souhaite", "inscrit_par"]
+    autocomplete_fields = ["sujet_souhaite"]
     date_hierarchy = "cree_le"
-    readonly_fields = ["cree_le", "modifie_le"]
+    readonly_fields = [*CHAMPS_GERES, "modifie_le"]
+    actions = ["annuler", "promouvoir"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Registering goes through the journée's page (seats, waiting list, e-mail).
+        return False
+
+    def _pour_chacune(self, request: HttpRequest, queryset, service, reussite: str) -> None:
+        faites = 0
+        for inscription in queryset:
+            try:
+                service(inscription=inscription, par=request.user)
+                faites += 1
+            except ValidationError as erreur:
+                self.message_user(
+                    request, f"{inscription} : {' '.join(erreur.messages)}", messages.ERROR
+                )
+        if faites:
+            self.message_user(request, reussite.format(n=faites))
+
+    @admin.action(description="Annuler les inscriptions (la place va à la liste d'attente)")
+    def annuler(self, request: HttpRequest, queryset: QuerySet[Inscription]) -> None:
+        self._pour_chacune(
+            request, queryset, services.inscription_annuler, "{n} inscription(s) annulée(s)."
+        )
+
+    @admin.action(description="Promouvoir depuis la liste d'attente (s'il reste des places)")
+    def promouvoir(self, request: HttpRequest, queryset: QuerySet[Inscription]) -> None:
+        self._pour_chacune(
+            request, queryset, services.inscription_promouvoir, "{n} inscription(s) confirmée(s)."
+        )
+
+
+@admin.register(AbonnementCalendrier)
+class AbonnementCalendrierAdmin(admin.ModelAdmin):
+    list_display = ["agent", "cree_le"]
+    search_fields = ["agent__email", "agent__last_name"]
+    readonly_fields = ["agent", "jeton", "cree_le"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,8 +1,12 @@
 import datetime as dt
+import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from sujets.models import Sujet
@@ -12,6 +16,19 @@ class Phase(models.TextChoices):
     EXPLORER = "explorer", "Explorer"
     CREER = "creer", "Créer"
     TESTER = "tester", "Tester"
+
+
+class JourneeQuerySet(models.QuerySet["Journee"]):
+    def avec_effectifs(self) -> "JourneeQuerySet":
+        """Annotates the number of confirmed registrations and the waiting-list length."""
+        return self.annotate(
+            nb_confirmees=models.Count(
+                "inscriptions", filter=Q(inscriptions__statut=StatutInscription.CONFIRMEE)
+            ),
+            nb_attente=models.Count(
+                "inscriptions", filter=Q(inscriptions__statut=StatutInscription.ATTENTE)
+            ),
+        )
 
 
 class Journee(models.Model):
@@ -26,7 +43,9 @@ class Journee(models.Model):
     lieu = models.CharField("lieu", max_length=200, help_text="Nom du bâtiment ou de la salle.")
     adresse = models.TextField("adresse", blank=True)
     programme = models.TextField("programme", blank=True)
-    capacite = models.PositiveIntegerField("nombre de places")
+    capacite = models.PositiveIntegerField(
+        "nombre de places", validators=[MinValueValidator(1, "Prévoyez au moins une place.")]
+    )
     ouverture_inscriptions = models.DateTimeField(
         "ouverture des inscriptions",
         null=True,
@@ -50,6 +69,8 @@ class Journee(models.Model):
     )
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = JourneeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "journée"
@@ -75,6 +96,30 @@ class Journee(models.Model):
     def __str__(self) -> str:
         return f"{self.titre} ({self.date:%d/%m/%Y})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("journee", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        """The database constraints, said in French next to the field, plus the seats already
+        given: a capacity cannot drop below the confirmed registrations."""
+        erreurs = {}
+        if self.heure_debut and self.heure_fin and self.heure_fin <= self.heure_debut:
+            erreurs["heure_fin"] = "La journée doit finir après son début."
+        ouverture, cloture = self.ouverture_inscriptions, self.cloture_inscriptions
+        if ouverture and cloture and cloture <= ouverture:
+            erreurs["cloture_inscriptions"] = (
+                "La clôture des inscriptions doit suivre leur ouverture."
+            )
+        if self.pk and self.capacite is not None:
+            confirmees = self.inscriptions.filter(statut=StatutInscription.CONFIRMEE).count()
+            if self.capacite < confirmees:
+                erreurs["capacite"] = (
+                    f"{confirmees} inscriptions sont déjà confirmées : annulez-en avant de "
+                    "réduire le nombre de places."
+                )
+        if erreurs:
+            raise ValidationError(erreurs)
+
     @property
     def debut(self) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(self.date, self.heure_debut))
@@ -82,6 +127,32 @@ class Journee(models.Model):
     @property
     def fin(self) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(self.date, self.heure_fin))
+
+    @property
+    def places_restantes(self) -> int:
+        """Seats left; needs the ``avec_effectifs()`` annotation."""
+        return max(self.capacite - self.nb_confirmees, 0)  # type: ignore[attr-defined]
+
+    @property
+    def cloture_effective(self) -> dt.datetime:
+        """Registration closes at the set date, or when the day starts."""
+        return self.cloture_inscriptions or self.debut
+
+    def est_passee(self, maintenant: dt.datetime | None = None) -> bool:
+        return self.date < timezone.localdate(maintenant or timezone.now())
+
+    def refus_inscription(self, maintenant: dt.datetime | None = None) -> str | None:
+        """Why an agent cannot register now, in French, or None when registration is open."""
+        maintenant = maintenant or timezone.now()
+        if self.est_passee(maintenant):
+            return "Cette journée est passée : les inscriptions sont closes."
+        if self.ouverture_inscriptions and maintenant < self.ouverture_inscriptions:
+            ouverture = timezone.localtime(self.ouverture_inscriptions)
+            return f"Les inscriptions ouvriront le {ouverture:%d/%m/%Y à %H:%M}."
+        if maintenant >= self.cloture_effective:
+            cloture = timezone.localtime(self.cloture_effective)
+            return f"Les inscriptions sont closes depuis le {cloture:%d/%m/%Y à %H:%M}."
+        return None
 
 
 class StatutInscription(models.TextChoices):
@@ -186,3 +257,27 @@ class Inscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} — {self.journee} ({self.get_statut_display()})"
+
+
+def nouveau_jeton() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class AbonnementCalendrier(models.Model):
+    """The secret address of an agent's calendar feed (their journées, for calendar clients)."""
+
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="agent",
+        on_delete=models.CASCADE,
+        related_name="abonnement_calendrier",
+    )
+    jeton = models.CharField("jeton", max_length=64, unique=True, default=nouveau_jeton)
+    cree_le = models.DateTimeField("créé le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "abonnement au calendrier"
+        verbose_name_plural = "abonnements au calendrier"
+
+    def __str__(self) -> str:
+        return f"Calendrier de {self.agent}"

@@ -77,3 +77,7 @@ def propositions_du_sujet(sujet: Sujet) -> QuerySet[Proposition]:
 
 def journees_du_sujet(sujet: Sujet) -> QuerySet[Journee]:
     return sujet.journees.order_by("date")
+
+
+def propositions_nees(journee: Journee) -> QuerySet[Proposition]:
+    return journee.propositions_nees.select_related("sujet").order_by("sujet__titre", "titre")

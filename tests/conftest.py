@@ -33,3 +33,49 @@ def agent(db):
 def client_agent(client, agent):
     client.force_login(agent)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _taches_dans_le_processus(request):
+    """Celery tasks run in the test's process, as in `make run` without a broker; the tests
+    that start a real worker (fixture ``worker_celery``) send them through Redis."""
+    from faireadmin.celery import app
+
+    if "worker_celery" in request.fixturenames:
+        yield
+        return
+    avant = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = avant
+
+
+@pytest.fixture
+def worker_celery(transactional_db):
+    """A real Celery worker, in a thread, consuming the real Redis broker of the suite."""
+    from celery.contrib.testing.worker import start_worker
+
+    from faireadmin.celery import app
+
+    app.conf.task_always_eager = False
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+
+
+@pytest.fixture
+def lab(db):
+    from django.contrib.auth.models import Group
+
+    from faireadmin.roles import GROUPE_LAB
+    from tests.factories import AgentFactory
+
+    organisateur = AgentFactory()
+    organisateur.groups.add(Group.objects.get(name=GROUPE_LAB))
+    return organisateur
+
+
+@pytest.fixture
+def client_lab(client, lab):
+    client.force_login(lab)
+    return client

@@ -40,7 +40,13 @@ def test_changelist_and_search(client_admin, model, model_admin):
 
 @pytest.mark.parametrize(("model", "model_admin"), MODELES, ids=IDS)
 def test_add_and_change_pages(client_admin, model, model_admin):
-    assert client_admin.get(url(model, "add")).status_code == 200
+    # Registrations are added through the journée pages, so their seats stay right.
+    ajout = (
+        403
+        if model._meta.label in {"journees.Inscription", "journees.AbonnementCalendrier"}
+        else 200
+    )
+    assert client_admin.get(url(model, "add")).status_code == ajout
     objet = model.objects.order_by("pk").first()
     if objet is not None:
         assert client_admin.get(url(model, "change", objet.pk)).status_code == 200

@@ -8,7 +8,6 @@ therefore creates nothing and changes nothing.
 
 import datetime as dt
 import random
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import cycle
@@ -23,7 +22,7 @@ from django.utils.text import slugify
 from axes.models import Axe
 from faireadmin.models import Agent, Direction
 from faireadmin.roles import GROUPE_DG, GROUPE_LAB
-from journees.models import Inscription, Journee, Phase
+from journees.models import AbonnementCalendrier, Inscription, Journee, Phase
 from suivi.demo import contenu
 from suivi.models import Jalon, PointAvancement, Proposition, RetourTest
 from sujets.models import Pilotage, Sujet
@@ -98,11 +97,6 @@ class Bilan:
         return sum(self.crees.values())
 
 
-def _sans_accents(texte: str) -> str:
-    decompose = unicodedata.normalize("NFKD", texte)
-    return "".join(c for c in decompose if not unicodedata.combining(c))
-
-
 class ConstructeurDemo:
     def __init__(self, *, echelle: int = 1, maintenant: dt.datetime | None = None) -> None:
         if echelle < 1:
@@ -161,6 +155,12 @@ class ConstructeurDemo:
         comptes = {cle: par_email[email] for cle, email, *_ in COMPTES}
         Group.objects.get(name=GROUPE_LAB).user_set.add(comptes["lab"])
         Group.objects.get(name=GROUPE_DG).user_set.add(comptes["dg"])
+        avant = AbonnementCalendrier.objects.count()
+        AbonnementCalendrier.objects.bulk_create(
+            [AbonnementCalendrier(agent=agent) for agent in comptes.values()],
+            ignore_conflicts=True,
+        )
+        self.bilan.ajouter(AbonnementCalendrier, AbonnementCalendrier.objects.count() - avant)
         return comptes
 
     def _agents(self, directions: dict[str, Direction]) -> list[Agent]:
@@ -171,7 +171,7 @@ class ConstructeurDemo:
         voulus = []
         for _ in range(AGENTS_PAR_ECHELLE * self.echelle):
             prenom, nom = rng.choice(contenu.PRENOMS), rng.choice(contenu.NOMS)
-            base = slugify(_sans_accents(f"{prenom}.{nom}")).replace("-", ".")
+            base = f"{slugify(prenom)}.{slugify(nom)}"
             emails_vus[base] += 1
             suffixe = "" if emails_vus[base] == 1 else str(emails_vus[base])
             voulus.append(

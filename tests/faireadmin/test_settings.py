@@ -54,7 +54,7 @@ def test_embedded_defaults_need_nothing_but_python():
     assert r["engine"] == "django.db.backends.sqlite3"
     assert r["name"] == str(ROOT / "db.sqlite3")
     assert r["eager"] is True
-    assert r["broker"] == "memory://"
+    assert r["broker"] == "memory://localhost/"
     assert r["email"] == "django.core.mail.backends.console.EmailBackend"
     assert r["debug"] is False
     assert (r["language"], r["time_zone"]) == ("fr", "Europe/Paris")

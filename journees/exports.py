@@ -1,0 +1,73 @@
+"""Registrants and attendance of a journée, as CSV (Excel in French) and XLSX."""
+
+import csv as csv_module
+import io
+from collections.abc import Iterable
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from journees.models import Inscription, Journee
+
+ENTETES = [
+    "Nom",
+    "Prénom",
+    "E-mail",
+    "Direction",
+    "Statut",
+    "Rang d'attente",
+    "Sujet souhaité",
+    "Présence",
+    "Inscrit le",
+    "Inscrit par",
+    "Besoins d'accessibilité",
+    "Contraintes alimentaires",
+]
+
+
+def lignes(inscriptions: Iterable[Inscription]) -> Iterable[list[str | int]]:
+    for i in inscriptions:
+        yield [
+            i.agent.last_name,
+            i.agent.first_name,
+            i.agent.email,
+            i.agent.direction.sigle if i.agent.direction else "",
+            i.get_statut_display(),
+            i.rang_attente or "",
+            i.sujet_souhaite.titre if i.sujet_souhaite else "",
+            i.get_presence_display(),
+            f"{timezone.localtime(i.cree_le):%d/%m/%Y %H:%M}",
+            str(i.inscrit_par) if i.inscrit_par else "",
+            i.besoins_accessibilite,
+            i.contraintes_repas,
+        ]
+
+
+def csv(inscriptions: Iterable[Inscription]) -> str:
+    """Semicolon-separated with a byte order mark: what Excel expects in French."""
+    tampon = io.StringIO()
+    tampon.write("\ufeff")
+    ecrivain = csv_module.writer(tampon, delimiter=";")
+    ecrivain.writerow(ENTETES)
+    ecrivain.writerows(lignes(inscriptions))
+    return tampon.getvalue()
+
+
+def xlsx(journee: Journee, inscriptions: Iterable[Inscription]) -> bytes:
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.title = "Inscrits"
+    feuille.append(ENTETES)
+    for cellule in feuille[1]:
+        cellule.font = Font(bold=True)
+    for ligne in lignes(inscriptions):
+        feuille.append(ligne)
+    for colonne, entete in enumerate(ENTETES, start=1):
+        feuille.column_dimensions[get_column_letter(colonne)].width = max(14, len(entete) + 4)
+    feuille.freeze_panes = "A2"
+    classeur.properties.title = f"Inscrits — {journee.titre}"
+    tampon = io.BytesIO()
+    classeur.save(tampon)
+    return tampon.getvalue()

@@ -1,0 +1,171 @@
+from typing import cast
+
+from django import forms
+
+from faireadmin.models import Agent, Direction
+from journees.models import Inscription, Journee, Phase
+from journees.selectors import FiltresInscrits, FiltresJournees
+from sujets.models import Sujet
+
+TEXTE_PRIVE = "Information privée : seule l'équipe du Lab' la voit, pour organiser la journée."
+
+
+class InscriptionForm(forms.Form):
+    """What an agent may add when registering; everything is optional."""
+
+    sujet_souhaite = forms.ModelChoiceField(
+        label="Sujet sur lequel vous souhaitez travailler",
+        queryset=Sujet.objects.none(),
+        required=False,
+        empty_label="Pas de préférence",
+    )
+    besoins_accessibilite = forms.CharField(
+        label="Besoins d'accessibilité",
+        required=False,
+        max_length=500,
+        help_text=TEXTE_PRIVE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    contraintes_repas = forms.CharField(
+        label="Contraintes alimentaires",
+        required=False,
+        max_length=500,
+        help_text=TEXTE_PRIVE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, journee: Journee, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if len(journee.sujets.all()) < 2:  # prefetched by the selector
+            del self.fields["sujet_souhaite"]
+        else:
+            champ = cast(forms.ModelChoiceField, self.fields["sujet_souhaite"])
+            champ.queryset = journee.sujets.order_by("titre")
+
+
+class FiltresJourneesForm(forms.Form):
+    phase = forms.ChoiceField(
+        label="Phase", required=False, choices=[("", "Toutes les phases"), *Phase.choices]
+    )
+    ville = forms.ChoiceField(label="Ville", required=False)
+    periode = forms.ChoiceField(
+        label="Période",
+        required=False,
+        initial="a_venir",
+        choices=[("a_venir", "À venir"), ("passees", "Passées"), ("", "Toutes")],
+    )
+
+    def __init__(self, *args, villes: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        champ = cast(forms.ChoiceField, self.fields["ville"])
+        champ.choices = [("", "Toutes les villes"), *((v, v) for v in villes)]
+
+    def filtres(self) -> FiltresJournees:
+        if not self.is_valid():
+            return FiltresJournees()
+        return FiltresJournees(
+            phase=self.cleaned_data["phase"],
+            ville=self.cleaned_data["ville"],
+            periode=self.cleaned_data["periode"] if "periode" in self.data else "a_venir",
+        )
+
+
+class FiltresInscritsForm(forms.Form):
+    recherche = forms.CharField(label="Nom ou e-mail", required=False, max_length=100)
+    statut = forms.ChoiceField(
+        label="Statut",
+        required=False,
+        choices=[("", "Confirmées et liste d'attente"), *Inscription.Statut.choices],
+    )
+    direction = forms.ModelChoiceField(
+        label="Direction",
+        required=False,
+        queryset=Direction.objects.order_by("sigle"),
+        empty_label="Toutes les directions",
+    )
+    presence = forms.ChoiceField(
+        label="Présence",
+        required=False,
+        choices=[("", "Toutes"), *Inscription.Presence.choices],
+    )
+
+    def filtres(self) -> FiltresInscrits:
+        if not self.is_valid():
+            return FiltresInscrits()
+        direction = self.cleaned_data["direction"]
+        return FiltresInscrits(
+            statut=self.cleaned_data["statut"],
+            direction=direction.pk if direction else None,
+            presence=self.cleaned_data["presence"],
+            recherche=self.cleaned_data["recherche"].strip(),
+        )
+
+
+class AgentAInscrireForm(forms.Form):
+    agent = forms.ModelChoiceField(queryset=Agent.objects.filter(is_active=True))
+
+
+class RangForm(forms.Form):
+    rang = forms.IntegerField(label="Nouveau rang", min_value=1)
+
+
+class PresenceForm(forms.Form):
+    presence = forms.ChoiceField(
+        choices=[
+            (Inscription.Presence.PRESENT, "Présent·e"),
+            (Inscription.Presence.ABSENT, "Absent·e"),
+            (Inscription.Presence.NON_RENSEIGNEE, "Non renseignée"),
+        ]
+    )
+
+
+class BilanForm(forms.ModelForm):
+    class Meta:
+        model = Journee
+        fields = ["nombre_participants", "enseignements"]
+        widgets = {"enseignements": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "nombre_participants": "Proposé d'après l'émargement ; corrigez-le si besoin.",
+            "enseignements": "Ce que la journée a appris : ce qui a marché, ce qu'il faut changer.",
+        }
+
+
+class JourneeForm(forms.ModelForm):
+    """What organisers set for a journée, registration dates included."""
+
+    class Meta:
+        model = Journee
+        fields = [
+            "phase",
+            "titre",
+            "date",
+            "heure_debut",
+            "heure_fin",
+            "ville",
+            "lieu",
+            "adresse",
+            "programme",
+            "sujets",
+            "capacite",
+            "ouverture_inscriptions",
+            "cloture_inscriptions",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "heure_debut": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "heure_fin": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ouverture_inscriptions": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "cloture_inscriptions": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "adresse": forms.Textarea(attrs={"rows": 2}),
+            "programme": forms.Textarea(attrs={"rows": 6}),
+            "sujets": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        sujets = cast(forms.ModelMultipleChoiceField, self.fields["sujets"])
+        sujets.queryset = Sujet.objects.select_related("axe").order_by("axe__numero", "ordre")

@@ -1,0 +1,163 @@
+"""Reads of journées and registrations, each in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from faireadmin.models import Agent
+from journees.models import Inscription, Journee, Phase
+from sujets.models import Sujet
+
+Statut = Inscription.Statut
+
+
+@dataclass(frozen=True)
+class FiltresJournees:
+    phase: str = ""
+    ville: str = ""
+    periode: str = "a_venir"  # "a_venir", "passees" or "" (all)
+
+
+def _mon_inscription(agent: Agent) -> Prefetch:
+    return Prefetch(
+        "inscriptions",
+        queryset=Inscription.objects.filter(agent=agent).exclude(statut=Statut.ANNULEE),
+        to_attr="mes_inscriptions",
+    )
+
+
+def _sujets() -> Prefetch:
+    return Prefetch("sujets", queryset=Sujet.objects.order_by("titre"))
+
+
+def journees(*, agent: Agent, filtres: FiltresJournees) -> QuerySet[Journee]:
+    """Journées with their seats, waiting list, sujets and the agent's own registration."""
+    aujourd_hui = timezone.localdate()
+    qs = Journee.objects.avec_effectifs().prefetch_related(_sujets(), _mon_inscription(agent))
+    if filtres.phase:
+        qs = qs.filter(phase=filtres.phase)
+    if filtres.ville:
+        qs = qs.filter(ville=filtres.ville)
+    if filtres.periode == "a_venir":
+        qs = qs.filter(date__gte=aujourd_hui).order_by("date", "heure_debut")
+    elif filtres.periode == "passees":
+        qs = qs.filter(date__lt=aujourd_hui).order_by("-date", "heure_debut")
+    else:
+        qs = qs.order_by("date", "heure_debut")
+    return qs
+
+
+def par_phase(journees: QuerySet[Journee]) -> list[tuple[str, list[Journee]]]:
+    """Groups journées by phase, in the programme's order (Explorer, Créer, Tester)."""
+    groupes: dict[str, list[Journee]] = {phase: [] for phase in Phase.values}
+    for journee in journees:
+        groupes[journee.phase].append(journee)
+    return [(Phase(phase).label, liste) for phase, liste in groupes.items() if liste]
+
+
+def villes() -> list[str]:
+    return list(Journee.objects.order_by("ville").values_list("ville", flat=True).distinct())
+
+
+def journee(*, pk: int, agent: Agent) -> Journee:
+    return (
+        Journee.objects.avec_effectifs()
+        .prefetch_related(_sujets(), _mon_inscription(agent))
+        .get(pk=pk)
+    )
+
+
+def mes_inscriptions(*, agent: Agent) -> tuple[list[Inscription], list[Inscription]]:
+    """The agent's live registrations: upcoming journées (soonest first), then past ones
+    (latest first)."""
+    inscriptions = list(
+        agent.inscriptions.select_related("journee")
+        .exclude(statut=Statut.ANNULEE)
+        .order_by("journee__date", "journee__heure_debut")
+    )
+    aujourd_hui = timezone.localdate()
+    a_venir = [i for i in inscriptions if i.journee.date >= aujourd_hui]
+    passees = [i for i in reversed(inscriptions) if i.journee.date < aujourd_hui]
+    return a_venir, passees
+
+
+def inscriptions_du_calendrier(*, agent: Agent) -> QuerySet[Inscription]:
+    return agent.inscriptions.select_related("journee").exclude(statut=Statut.ANNULEE)
+
+
+# --- Organisers ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FiltresInscrits:
+    statut: str = ""
+    direction: int | None = None
+    presence: str = ""
+    recherche: str = ""
+
+
+def _recherche_agent(recherche: str) -> Q:
+    condition = Q()
+    for mot in recherche.split():
+        condition &= (
+            Q(agent__first_name__icontains=mot)
+            | Q(agent__last_name__icontains=mot)
+            | Q(agent__email__icontains=mot)
+        )
+    return condition
+
+
+def inscrits(*, journee: Journee, filtres: FiltresInscrits) -> QuerySet[Inscription]:
+    """The registrants of a journée, confirmed first, then the waiting list in rank order."""
+    ordre_statut = Case(
+        When(statut=Statut.CONFIRMEE, then=Value(0)),
+        When(statut=Statut.ATTENTE, then=Value(1)),
+        default=Value(2),
+    )
+    qs = journee.inscriptions.select_related(
+        "agent__direction", "sujet_souhaite", "inscrit_par"
+    ).order_by(ordre_statut, "rang_attente", "agent__last_name", "agent__first_name")
+    qs = qs.filter(statut=filtres.statut) if filtres.statut else qs.exclude(statut=Statut.ANNULEE)
+    if filtres.direction:
+        qs = qs.filter(agent__direction_id=filtres.direction)
+    if filtres.presence:
+        qs = qs.filter(presence=filtres.presence)
+    if filtres.recherche:
+        qs = qs.filter(_recherche_agent(filtres.recherche))
+    return qs
+
+
+def feuille_emargement(*, journee: Journee, recherche: str = "") -> QuerySet[Inscription]:
+    qs = (
+        journee.inscriptions.filter(statut=Statut.CONFIRMEE)
+        .select_related("agent__direction")
+        .order_by("agent__last_name", "agent__first_name")
+    )
+    if recherche:
+        qs = qs.filter(_recherche_agent(recherche))
+    return qs
+
+
+def compteurs_presence(*, journee: Journee) -> dict[str, int]:
+    """Confirmed registrations by attendance: present, absent, not yet ticked."""
+    compte = journee.inscriptions.filter(statut=Statut.CONFIRMEE).aggregate(
+        present=Count("pk", filter=Q(presence=Inscription.Presence.PRESENT)),
+        absent=Count("pk", filter=Q(presence=Inscription.Presence.ABSENT)),
+        non_renseignee=Count("pk", filter=Q(presence=Inscription.Presence.NON_RENSEIGNEE)),
+    )
+    return compte
+
+
+def agents_a_inscrire(*, journee: Journee, recherche: str, limite: int = 10) -> QuerySet[Agent]:
+    """Active agents matching ``recherche`` who are not registered to the journée yet."""
+    deja = journee.inscriptions.exclude(statut=Statut.ANNULEE).values("agent_id")
+    condition = Q()
+    for mot in recherche.split():
+        condition &= (
+            Q(first_name__icontains=mot) | Q(last_name__icontains=mot) | Q(email__icontains=mot)
+        )
+    return (
+        Agent.objects.filter(condition, is_active=True)
+        .exclude(pk__in=deja)
+        .select_related("direction")
+        .order_by("last_name", "first_name")[:limite]
+    )

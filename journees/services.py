@@ -1,0 +1,322 @@
+"""Registrations to journées: every change of seats and ranks goes through here.
+
+Concurrency: each function that changes seats or waiting-list ranks first locks the
+journée's row (``SELECT … FOR UPDATE``), once per transaction; the count of confirmed
+registrations and the ranks are then read and written under that lock, so that hundreds of
+agents registering at once can never overbook a journée. The database constraints (one
+active registration per agent and journée, unique ranks) remain the last word.
+
+Refusals are ``ValidationError`` with a French message; authorisation failures are
+``PermissionDenied``. E-mails are sent by a Celery task enqueued once the transaction has
+committed.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from faireadmin.models import Agent
+from faireadmin.roles import est_lab
+from journees import tasks
+from journees.models import AbonnementCalendrier, Inscription, Journee
+from sujets.models import Sujet
+
+logger = logging.getLogger(__name__)
+
+Statut = Inscription.Statut
+# Ranks are moved out of the way before being rewritten: the unique constraint on ranks is
+# checked row by row, so the temporary range must not meet the final one.
+DECALAGE_RANGS = 1_000_000
+
+
+# --- Notifications ------------------------------------------------------------------------
+def _notifier(inscription: Inscription, evenement: str) -> None:
+    transaction.on_commit(
+        partial(tasks.notifier_inscription.delay, inscription.pk, evenement), robust=True
+    )
+
+
+# --- Locks and ranks ----------------------------------------------------------------------
+def _verrouiller(journee_id: int) -> Journee:
+    return Journee.objects.select_for_update().get(pk=journee_id)
+
+
+def _verrouiller_inscription(inscription: Inscription | int) -> tuple[Inscription, Journee]:
+    """Locks the journée, then reads the registration afresh under that lock."""
+    pk = inscription.pk if isinstance(inscription, Inscription) else inscription
+    journee_id = Inscription.objects.values_list("journee_id", flat=True).get(pk=pk)
+    journee = _verrouiller(journee_id)
+    return Inscription.objects.select_related("agent").get(pk=pk), journee
+
+
+def _nombre_confirmees(journee: Journee) -> int:
+    return journee.inscriptions.filter(statut=Statut.CONFIRMEE).count()
+
+
+def _attente(journee: Journee) -> list[int]:
+    """Ids of the waiting list, in rank order."""
+    return list(
+        journee.inscriptions.filter(statut=Statut.ATTENTE)
+        .order_by("rang_attente", "cree_le")
+        .values_list("pk", flat=True)
+    )
+
+
+def _ordonner_attente(journee: Journee, ids: list[int]) -> None:
+    """Gives the waiting registrations ``ids`` the ranks 1..n in that order."""
+    attente = journee.inscriptions.filter(statut=Statut.ATTENTE)
+    attente.update(rang_attente=F("rang_attente") + DECALAGE_RANGS)
+    lignes = [Inscription(pk=pk, rang_attente=rang) for rang, pk in enumerate(ids, start=1)]
+    Inscription.objects.bulk_update(lignes, ["rang_attente"])
+
+
+def _promouvoir(inscription: Inscription) -> None:
+    inscription.statut = Statut.CONFIRMEE
+    inscription.rang_attente = None
+    inscription.save(update_fields=["statut", "rang_attente", "modifie_le"])
+    _notifier(inscription, "promotion")
+
+
+def _combler(journee: Journee) -> list[Inscription]:
+    """Promotes the waiting list, in rank order, into the free seats (lock held)."""
+    libres = journee.capacite - _nombre_confirmees(journee)
+    if libres <= 0:
+        return []
+    ids = _attente(journee)
+    promues = list(Inscription.objects.filter(pk__in=ids[:libres]).order_by("rang_attente"))
+    for inscription in promues:
+        _promouvoir(inscription)
+    _ordonner_attente(journee, ids[libres:])
+    return promues
+
+
+# --- Agents and organisers ----------------------------------------------------------------
+@transaction.atomic
+def inscription_creer(
+    *,
+    journee: Journee | int,
+    agent: Agent,
+    par: Agent,
+    sujet_souhaite: Sujet | None = None,
+    besoins_accessibilite: str = "",
+    contraintes_repas: str = "",
+    maintenant: dt.datetime | None = None,
+) -> tuple[Inscription, bool]:
+    """Registers ``agent`` (confirmed while seats remain, else on the waiting list).
+
+    Returns the registration and whether it was created: registering again (a double click,
+    a replayed request) returns the current registration unchanged.
+    """
+    organisateur = est_lab(par)
+    if par.pk != agent.pk and not organisateur:
+        raise PermissionDenied("Vous ne pouvez inscrire que vous-même.")
+    maintenant = maintenant or timezone.now()
+    journee = _verrouiller(journee.pk if isinstance(journee, Journee) else journee)
+
+    existante = journee.inscriptions.exclude(statut=Statut.ANNULEE).filter(agent=agent).first()
+    if existante:
+        return existante, False
+
+    refus = journee.refus_inscription(maintenant)
+    if organisateur and par.pk != agent.pk and not journee.est_passee(maintenant):
+        refus = None  # organisers may still register someone once registration has closed
+    if refus:
+        raise ValidationError(refus)
+    if sujet_souhaite is not None and not journee.sujets.filter(pk=sujet_souhaite.pk).exists():
+        raise ValidationError("Ce sujet n'est pas travaillé lors de cette journée.")
+
+    inscription = Inscription(
+        agent=agent,
+        journee=journee,
+        sujet_souhaite=sujet_souhaite,
+        besoins_accessibilite=besoins_accessibilite.strip(),
+        contraintes_repas=contraintes_repas.strip(),
+        inscrit_par=par if par.pk != agent.pk else None,
+        cree_le=maintenant,
+    )
+    if _nombre_confirmees(journee) < journee.capacite:
+        inscription.statut = Statut.CONFIRMEE
+    else:
+        inscription.statut = Statut.ATTENTE
+        inscription.rang_attente = len(_attente(journee)) + 1
+    try:
+        with transaction.atomic():
+            inscription.save()
+    except IntegrityError:
+        # The lock makes this unreachable; should it happen, the database has refused a
+        # duplicate, and the agent sees the registration that exists.
+        logger.warning("Inscription en double refusée par la base (journée %s)", journee.pk)
+        return journee.inscriptions.exclude(statut=Statut.ANNULEE).get(agent=agent), False
+    _notifier(inscription, "confirmation" if inscription.statut == Statut.CONFIRMEE else "attente")
+    return inscription, True
+
+
+@transaction.atomic
+def inscription_annuler(
+    *, inscription: Inscription | int, par: Agent, maintenant: dt.datetime | None = None
+) -> Inscription:
+    """Cancels a registration; a freed seat goes at once to the first on the waiting list."""
+    maintenant = maintenant or timezone.now()
+    inscription, journee = _verrouiller_inscription(inscription)
+    organisateur = est_lab(par)
+    if inscription.agent_id != par.pk and not organisateur:
+        raise PermissionDenied("Vous ne pouvez annuler que vos propres inscriptions.")
+    if inscription.statut == Statut.ANNULEE:
+        return inscription
+    if organisateur and inscription.agent_id != par.pk:
+        if journee.est_passee(maintenant):
+            raise ValidationError("Cette journée est passée : l'inscription ne peut plus changer.")
+    elif maintenant >= journee.debut:
+        raise ValidationError(
+            "La journée a commencé : pour vous désister, contactez l'équipe du Lab'."
+        )
+
+    confirmee = inscription.statut == Statut.CONFIRMEE
+    inscription.statut = Statut.ANNULEE
+    inscription.rang_attente = None
+    inscription.annulee_le = maintenant
+    inscription.save(update_fields=["statut", "rang_attente", "annulee_le", "modifie_le"])
+    if confirmee:
+        _combler(journee)
+    else:
+        _ordonner_attente(journee, _attente(journee))
+    _notifier(inscription, "annulation")
+    return inscription
+
+
+# --- Organisers only ------------------------------------------------------------------------
+def _exiger_lab(par: Agent) -> None:
+    if not est_lab(par):
+        raise PermissionDenied("Action réservée à l'équipe du Lab'.")
+
+
+@transaction.atomic
+def inscription_promouvoir(*, inscription: Inscription | int, par: Agent) -> Inscription:
+    """Gives a free seat to this registration of the waiting list, whatever its rank."""
+    _exiger_lab(par)
+    inscription, journee = _verrouiller_inscription(inscription)
+    if inscription.statut != Statut.ATTENTE:
+        raise ValidationError("Seule une inscription en liste d'attente peut être promue.")
+    if _nombre_confirmees(journee) >= journee.capacite:
+        raise ValidationError(
+            "La journée est complète : annulez une inscription confirmée ou augmentez "
+            "le nombre de places avant de promouvoir."
+        )
+    ids = _attente(journee)
+    ids.remove(inscription.pk)
+    _promouvoir(inscription)
+    _ordonner_attente(journee, ids)
+    return inscription
+
+
+@transaction.atomic
+def inscription_deplacer(*, inscription: Inscription | int, rang: int, par: Agent) -> Inscription:
+    """Moves a registration to ``rang`` in the waiting list; the others keep their order."""
+    _exiger_lab(par)
+    inscription, journee = _verrouiller_inscription(inscription)
+    if inscription.statut != Statut.ATTENTE:
+        raise ValidationError("Seule une inscription en liste d'attente peut changer de rang.")
+    ids = _attente(journee)
+    if not 1 <= rang <= len(ids):
+        raise ValidationError(f"Le rang doit être compris entre 1 et {len(ids)}.")
+    ids.remove(inscription.pk)
+    ids.insert(rang - 1, inscription.pk)
+    _ordonner_attente(journee, ids)
+    inscription.refresh_from_db()
+    return inscription
+
+
+@transaction.atomic
+def journee_combler_places(*, journee: Journee | int, par: Agent) -> list[Inscription]:
+    """After a capacity increase: promotes the waiting list into the free seats."""
+    _exiger_lab(par)
+    return _combler(_verrouiller(journee.pk if isinstance(journee, Journee) else journee))
+
+
+@transaction.atomic
+def journee_enregistrer(
+    *, journee: Journee, sujets: Iterable[Sujet], par: Agent
+) -> tuple[Journee, list[Inscription]]:
+    """Creates or updates a journée set up by the organisers (validated by its form).
+
+    A capacity increase gives the new seats to the waiting list at once; a decrease below the
+    confirmed registrations is refused, checked again under the lock. Returns the journée and
+    the registrations promoted."""
+    _exiger_lab(par)
+    if journee.pk:
+        _verrouiller(journee.pk)
+        confirmees = _nombre_confirmees(journee)
+        if journee.capacite < confirmees:
+            raise ValidationError(
+                {
+                    "capacite": f"{confirmees} inscriptions sont déjà confirmées : annulez-en "
+                    "avant de réduire le nombre de places."
+                }
+            )
+    journee.save()
+    journee.sujets.set(sujets)
+    return journee, _combler(journee)
+
+
+@transaction.atomic
+def presence_marquer(
+    *,
+    inscription: Inscription | int,
+    presence: str,
+    par: Agent,
+    maintenant: dt.datetime | None = None,
+) -> Inscription:
+    """Ticks a confirmed agent present or absent on the attendance sheet."""
+    _exiger_lab(par)
+    if presence not in Inscription.Presence.values:
+        raise ValidationError("Présence inconnue.")
+    pk = inscription.pk if isinstance(inscription, Inscription) else inscription
+    inscription = (
+        Inscription.objects.select_for_update().select_related("agent", "journee").get(pk=pk)
+    )
+    if inscription.statut != Statut.CONFIRMEE:
+        raise ValidationError("Seules les inscriptions confirmées figurent sur l'émargement.")
+    if timezone.localdate(maintenant or timezone.now()) < inscription.journee.date:
+        raise ValidationError("L'émargement ouvre le jour de la journée.")
+    inscription.presence = presence
+    inscription.save(update_fields=["presence", "modifie_le"])
+    return inscription
+
+
+@transaction.atomic
+def journee_enregistrer_bilan(
+    *,
+    journee: Journee | int,
+    nombre_participants: int | None,
+    enseignements: str,
+    par: Agent,
+    maintenant: dt.datetime | None = None,
+) -> Journee:
+    """Records the outcome of the day: number of participants and lessons learned."""
+    _exiger_lab(par)
+    journee = _verrouiller(journee.pk if isinstance(journee, Journee) else journee)
+    if timezone.localdate(maintenant or timezone.now()) < journee.date:
+        raise ValidationError("Le bilan se renseigne à partir du jour de la journée.")
+    journee.nombre_participants = nombre_participants
+    journee.enseignements = enseignements.strip()
+    journee.save(update_fields=["nombre_participants", "enseignements", "modifie_le"])
+    return journee
+
+
+# --- Calendar feed ------------------------------------------------------------------------
+def abonnement_calendrier(*, agent: Agent) -> AbonnementCalendrier:
+    abonnement, _ = AbonnementCalendrier.objects.get_or_create(agent=agent)
+    return abonnement
+
+
+@transaction.atomic
+def abonnement_regenerer(*, agent: Agent) -> AbonnementCalendrier:
+    """A new secret address; the old one stops working at once."""
+    AbonnementCalendrier.objects.filter(agent=agent).delete()
+    return AbonnementCalendrier.objects.create(agent=agent)

@@ -1,0 +1,104 @@
+"""A rush of registrations on real PostgreSQL, from real threads, each with its own connection.
+
+A naive count-then-insert overbooks here; the journée row lock must not."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection, connections
+
+from journees import services
+from journees.models import Inscription
+from tests.factories import AgentFactory, JourneeFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+Statut = Inscription.Statut
+
+
+def en_meme_temps(actions):
+    """Runs the actions in as many threads, released together by a barrier."""
+    barriere = threading.Barrier(len(actions))
+
+    def lancer(action):
+        try:
+            barriere.wait()
+            return action()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=len(actions)) as executeur:
+        return list(executeur.map(lancer, actions))
+
+
+def rangs_attente(journee):
+    return list(
+        journee.inscriptions.filter(statut=Statut.ATTENTE)
+        .order_by("rang_attente")
+        .values_list("rang_attente", flat=True)
+    )
+
+
+def test_fifty_agents_at_once_for_ten_seats():
+    assert connection.vendor == "postgresql"
+    journee = JourneeFactory(capacite=10)
+    agents = AgentFactory.create_batch(50)
+
+    en_meme_temps(
+        [
+            lambda agent=agent: services.inscription_creer(
+                journee=journee.pk, agent=agent, par=agent
+            )
+            for agent in agents
+        ]
+    )
+
+    assert journee.inscriptions.filter(statut=Statut.CONFIRMEE).count() == 10
+    assert rangs_attente(journee) == list(range(1, 41))
+    assert journee.inscriptions.values("agent").distinct().count() == 50
+
+
+def test_concurrent_cancellations_promote_exactly_as_many():
+    journee = JourneeFactory(capacite=10)
+    agents = AgentFactory.create_batch(40)
+    inscriptions = [
+        services.inscription_creer(journee=journee, agent=agent, par=agent)[0] for agent in agents
+    ]
+    confirmees = [i for i in inscriptions if i.statut == Statut.CONFIRMEE]
+    attente = [i for i in inscriptions if i.statut == Statut.ATTENTE]
+    partants = confirmees[:6] + attente[5:10]  # six seats freed, five leave the list
+
+    en_meme_temps(
+        [lambda i=i: services.inscription_annuler(inscription=i.pk, par=i.agent) for i in partants]
+    )
+
+    assert journee.inscriptions.filter(statut=Statut.CONFIRMEE).count() == 10
+    assert journee.inscriptions.filter(statut=Statut.ANNULEE).count() == 11
+    assert rangs_attente(journee) == list(range(1, 40 - 10 - 11 + 1))
+    # Seats went to the head of the list, and the list kept its order.
+    position = {inscription.pk: n for n, inscription in enumerate(attente)}
+    promus = set(
+        journee.inscriptions.filter(statut=Statut.CONFIRMEE).values_list("pk", flat=True)
+    ) - {i.pk for i in confirmees}
+    encore = list(
+        journee.inscriptions.filter(statut=Statut.ATTENTE)
+        .order_by("rang_attente")
+        .values_list("pk", flat=True)
+    )
+    assert len(promus) == 6
+    assert max(position[pk] for pk in promus) < min(position[pk] for pk in encore)
+    assert [position[pk] for pk in encore] == sorted(position[pk] for pk in encore)
+
+
+def test_a_double_click_burst_creates_one_registration():
+    journee = JourneeFactory(capacite=5)
+    agent = AgentFactory()
+
+    resultats = en_meme_temps(
+        [lambda: services.inscription_creer(journee=journee.pk, agent=agent, par=agent)] * 8
+    )
+
+    assert journee.inscriptions.count() == 1
+    assert sum(creee for _, creee in resultats) == 1
+    assert {inscription.pk for inscription, _ in resultats} == {journee.inscriptions.get().pk}
