@@ -68,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sujets.context_processors.roles",
+                "suivi.context_processors.reglages",
             ],
             # {% partialdef %} and {% partial %} everywhere, as built into Django 6;
             # |pluriel (French plurals) everywhere.
@@ -217,4 +218,6 @@ LOGGING = {
 FAIREADMIN = {
     # Site address used in e-mails and calendar invitations.
     "SITE_URL": env.str("SITE_URL", default="http://127.0.0.1:8000"),
+    # A proposition still in progress with no journal entry for this long is flagged.
+    "JOURS_SANS_NOUVELLES": env.int("JOURS_SANS_NOUVELLES", default=30),
 }

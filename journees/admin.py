@@ -88,15 +88,17 @@ class JourneeAdmin(admin.ModelAdmin):
     def en_attente(self, journee: Journee) -> int:
         return journee.nb_attente  # type: ignore[attr-defined]
 
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        if change and "capacite" in form.changed_data:
-            par = cast(Agent, request.user)  # the admin only lets staff in
-            promues = services.journee_combler_places(journee=form.instance, par=par)
-            if promues:
-                self.message_user(
-                    request, f"{len(promues)} inscription(s) de la liste d'attente confirmée(s)."
-                )
+    def save_model(self, request: HttpRequest, obj: Journee, form, change: bool) -> None:
+        # Through the service: the journée row lock, the capacity checked again under it,
+        # and new seats given to the waiting list.
+        par = cast(Agent, request.user)  # the admin only lets staff in
+        _, promues = services.journee_enregistrer(
+            journee=obj, sujets=form.cleaned_data["sujets"], par=par
+        )
+        if promues:
+            self.message_user(
+                request, f"{len(promues)} inscription(s) de la liste d'attente confirmée(s)."
+            )
 
 
 @admin.register(Inscription)
@@ -112,6 +114,10 @@ class InscriptionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Registering goes through the journée's page (seats, waiting list, e-mail).
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Deleting would leave a gap in the waiting list: cancel instead (history stays).
         return False
 
     def _pour_chacune(self, request: HttpRequest, queryset, service, reussite: str) -> None:

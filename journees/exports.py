@@ -27,22 +27,36 @@ ENTETES = [
 ]
 
 
+# A cell starting with one of these is a formula for spreadsheets: agents type these texts.
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cellule(valeur: str | int) -> str | int:
+    if isinstance(valeur, str) and valeur.startswith(DEBUTS_DE_FORMULE):
+        return "'" + valeur
+    return valeur
+
+
 def lignes(inscriptions: Iterable[Inscription]) -> Iterable[list[str | int]]:
     for i in inscriptions:
-        yield [
-            i.agent.last_name,
-            i.agent.first_name,
-            i.agent.email,
-            i.agent.direction.sigle if i.agent.direction else "",
-            i.get_statut_display(),
-            i.rang_attente or "",
-            i.sujet_souhaite.titre if i.sujet_souhaite else "",
-            i.get_presence_display(),
-            f"{timezone.localtime(i.cree_le):%d/%m/%Y %H:%M}",
-            str(i.inscrit_par) if i.inscrit_par else "",
-            i.besoins_accessibilite,
-            i.contraintes_repas,
-        ]
+        yield [_cellule(valeur) for valeur in _valeurs(i)]
+
+
+def _valeurs(i: Inscription) -> list[str | int]:
+    return [
+        i.agent.last_name,
+        i.agent.first_name,
+        i.agent.email,
+        i.agent.direction.sigle if i.agent.direction else "",
+        i.get_statut_display(),
+        i.rang_attente or "",
+        i.sujet_souhaite.titre if i.sujet_souhaite else "",
+        i.get_presence_display(),
+        f"{timezone.localtime(i.cree_le):%d/%m/%Y %H:%M}",
+        str(i.inscrit_par) if i.inscrit_par else "",
+        i.besoins_accessibilite,
+        i.contraintes_repas,
+    ]
 
 
 def csv(inscriptions: Iterable[Inscription]) -> str:
@@ -64,6 +78,9 @@ def xlsx(journee: Journee, inscriptions: Iterable[Inscription]) -> bytes:
         cellule.font = Font(bold=True)
     for ligne in lignes(inscriptions):
         feuille.append(ligne)
+        for cellule in feuille[feuille.max_row]:
+            if isinstance(cellule.value, str):
+                cellule.data_type = "s"  # text, never a formula
     for colonne, entete in enumerate(ENTETES, start=1):
         feuille.column_dimensions[get_column_letter(colonne)].width = max(14, len(entete) + 4)
     feuille.freeze_panes = "A2"

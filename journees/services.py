@@ -18,7 +18,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
 from faireadmin.models import Agent
@@ -144,15 +144,21 @@ def inscription_creer(
         inscription.statut = Statut.CONFIRMEE
     else:
         inscription.statut = Statut.ATTENTE
-        inscription.rang_attente = len(_attente(journee)) + 1
+        dernier = journee.inscriptions.filter(statut=Statut.ATTENTE).aggregate(
+            m=Max("rang_attente")
+        )
+        inscription.rang_attente = (dernier["m"] or 0) + 1
     try:
         with transaction.atomic():
             inscription.save()
     except IntegrityError:
         # The lock makes this unreachable; should it happen, the database has refused a
         # duplicate, and the agent sees the registration that exists.
+        existante = journee.inscriptions.exclude(statut=Statut.ANNULEE).filter(agent=agent).first()
+        if existante is None:
+            raise
         logger.warning("Inscription en double refusée par la base (journée %s)", journee.pk)
-        return journee.inscriptions.exclude(statut=Statut.ANNULEE).get(agent=agent), False
+        return existante, False
     _notifier(inscription, "confirmation" if inscription.statut == Statut.CONFIRMEE else "attente")
     return inscription, True
 
@@ -192,7 +198,8 @@ def inscription_annuler(
 
 # --- Organisers only ------------------------------------------------------------------------
 def _exiger_lab(par: Agent) -> None:
-    if not est_lab(par):
+    """Organisers: the équipe du Lab', or an admin given the right on registrations."""
+    if not (est_lab(par) or par.has_perm("journees.change_journee")):
         raise PermissionDenied("Action réservée à l'équipe du Lab'.")
 
 
@@ -276,13 +283,10 @@ def presence_marquer(
     _exiger_lab(par)
     if presence not in Inscription.Presence.values:
         raise ValidationError("Présence inconnue.")
-    pk = inscription.pk if isinstance(inscription, Inscription) else inscription
-    inscription = (
-        Inscription.objects.select_for_update().select_related("agent", "journee").get(pk=pk)
-    )
+    inscription, journee = _verrouiller_inscription(inscription)
     if inscription.statut != Statut.CONFIRMEE:
         raise ValidationError("Seules les inscriptions confirmées figurent sur l'émargement.")
-    if timezone.localdate(maintenant or timezone.now()) < inscription.journee.date:
+    if timezone.localdate(maintenant or timezone.now()) < journee.date:
         raise ValidationError("L'émargement ouvre le jour de la journée.")
     inscription.presence = presence
     inscription.save(update_fields=["presence", "modifie_le"])
@@ -311,7 +315,11 @@ def journee_enregistrer_bilan(
 
 # --- Calendar feed ------------------------------------------------------------------------
 def abonnement_calendrier(*, agent: Agent) -> AbonnementCalendrier:
-    abonnement, _ = AbonnementCalendrier.objects.get_or_create(agent=agent)
+    try:
+        with transaction.atomic():
+            abonnement, _ = AbonnementCalendrier.objects.get_or_create(agent=agent)
+    except IntegrityError:  # two first visits at once: the other one created it
+        abonnement = AbonnementCalendrier.objects.get(agent=agent)
     return abonnement
 
 

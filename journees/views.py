@@ -12,9 +12,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from faireadmin.decorators import lab_requis
@@ -74,6 +75,8 @@ def _page_journee(
         "journee": journee,
         "inscription": mes_inscriptions[0] if mes_inscriptions else None,
         "refus": journee.refus_inscription(),
+        # Agents may withdraw until the day starts; after that, the Lab' decides.
+        "peut_annuler": timezone.now() < journee.debut,
         "form": form or InscriptionForm(journee=journee),
         "annonce": annonce,
         "erreur": erreur,
@@ -247,11 +250,17 @@ def _page_organisation(
     journee = _journee_organisee(pk)
     filtres = FiltresInscritsForm(donnees if donnees is not None else request.GET)
     recherche_agent = request.GET.get("recherche_agent", "").strip()
+    # The exports take the filters shown, and nothing else of the request (no CSRF token).
+    requete_filtres = QueryDict(mutable=True)
+    for champ in filtres.fields:
+        if valeur := filtres.data.get(champ):
+            requete_filtres[champ] = valeur
     contexte = {
         "journee": journee,
         "filtres": filtres,
         "inscrits": selectors.inscrits(journee=journee, filtres=filtres.filtres()),
         "recherche_agent": recherche_agent,
+        "requete_filtres": requete_filtres.urlencode(),
         "agents": (
             selectors.agents_a_inscrire(journee=journee, recherche=recherche_agent)
             if len(recherche_agent) >= 2
@@ -342,6 +351,7 @@ def _inscription_de(journee_pk: int, inscription_pk: int) -> Inscription:
 @require_POST
 @lab_requis
 def organisation_inscrire(request: Requete, pk: int) -> HttpResponse:
+    get_object_or_404(Journee, pk=pk)
     form = AgentAInscrireForm(request.POST)
 
     def inscrire() -> str:
@@ -403,6 +413,8 @@ def organisation_deplacer(request: Requete, pk: int, inscription_pk: int) -> Htt
 @require_POST
 @lab_requis
 def organisation_combler(request: Requete, pk: int) -> HttpResponse:
+    get_object_or_404(Journee, pk=pk)
+
     def combler() -> str:
         promues = services.journee_combler_places(journee=pk, par=request.user)
         if not promues:

@@ -13,12 +13,24 @@ class JalonInline(admin.TabularInline):
     fields = ["titre", "echeance", "fait_le"]
 
 
-class PointAvancementInline(admin.TabularInline):
+class JournalEnLectureSeule:
+    """The journal is the history: written by the application, read here, never rewritten."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class PointAvancementInline(JournalEnLectureSeule, admin.TabularInline):
     model = PointAvancement
     extra = 0
     classes = ["collapse"]
     fields = ["cree_le", "auteur", "texte", "changements"]
-    autocomplete_fields = ["auteur"]
     ordering = ["-cree_le"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PointAvancement]:
@@ -48,6 +60,11 @@ class SujetAvecPropositionsAdmin(SujetAdmin):
     inlines = [*SujetAdmin.inlines, PropositionInline]
 
 
+# The state of a proposition changes on its page, where the lifecycle is enforced and every
+# change is journaled; the admin shows it.
+CHAMPS_ETAT = ["statut", "avancement", "meteo", "meteo_explication", "motif_abandon"]
+
+
 @admin.register(Proposition)
 class PropositionAdmin(admin.ModelAdmin):
     list_display = ["titre", "sujet", "statut", "avancement", "meteo", "modifie_le"]
@@ -55,7 +72,14 @@ class PropositionAdmin(admin.ModelAdmin):
     list_select_related = ["sujet"]
     search_fields = ["titre", "description", "sujet__titre"]
     autocomplete_fields = ["sujet", "journee_origine"]
-    readonly_fields = ["cree_le", "modifie_le"]
+    readonly_fields = ["cree_le", "modifie_le", "version"]
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Proposition | None = None
+    ) -> list[str]:
+        champs = list(super().get_readonly_fields(request, obj))
+        return [*champs, *CHAMPS_ETAT] if obj else champs
+
     inlines = [JalonInline, RetourTestInline, PointAvancementInline]
     fieldsets = (
         (None, {"fields": ("sujet", "titre", "description", "journee_origine")}),
@@ -68,10 +92,15 @@ class PropositionAdmin(admin.ModelAdmin):
                     "meteo",
                     "meteo_explication",
                     "motif_abandon",
-                )
+                ),
+                "description": (
+                    "L'état d'une proposition se change depuis sa page (« Faire un point "
+                    "d'étape ») : le cycle de vie y est respecté et chaque changement est "
+                    "inscrit au journal."
+                ),
             },
         ),
-        ("Dates", {"fields": ("cree_le", "modifie_le")}),
+        ("Dates", {"fields": ("cree_le", "modifie_le", "version")}),
     )
 
 
@@ -95,12 +124,11 @@ class JalonAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointAvancement)
-class PointAvancementAdmin(admin.ModelAdmin):
+class PointAvancementAdmin(JournalEnLectureSeule, admin.ModelAdmin):
     list_display = ["proposition", "auteur", "cree_le", "apercu"]
     list_filter = ["cree_le"]
     list_select_related = ["proposition", "auteur"]
     search_fields = ["texte", "proposition__titre", "auteur__last_name"]
-    autocomplete_fields = ["proposition", "auteur"]
     date_hierarchy = "cree_le"
 
     @admin.display(description="texte")

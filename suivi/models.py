@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from journees.models import Journee
@@ -53,6 +55,23 @@ class Proposition(models.Model):
         Statut.EN_COURS,
         Statut.REALISEE,
     )
+    # The lifecycle, in order; abandoning is possible from any of these steps.
+    ETAPES = (
+        Statut.IDEE,
+        Statut.MAQUETTEE,
+        Statut.TESTEE,
+        Statut.RETENUE,
+        Statut.EN_COURS,
+        Statut.REALISEE,
+    )
+    # Propositions still being implemented: the ones pilotes must keep writing about.
+    STATUTS_ACTIFS = (
+        Statut.IDEE,
+        Statut.MAQUETTEE,
+        Statut.TESTEE,
+        Statut.RETENUE,
+        Statut.EN_COURS,
+    )
 
     sujet = models.ForeignKey(
         Sujet, verbose_name="sujet", on_delete=models.PROTECT, related_name="propositions"
@@ -70,7 +89,10 @@ class Proposition(models.Model):
     description = models.TextField("description", blank=True)
     statut = models.CharField("statut", max_length=12, choices=Statut.choices, default=Statut.IDEE)
     avancement = models.PositiveSmallIntegerField(
-        "avancement (%)", default=0, help_text="De 0 à 100 %."
+        "avancement (%)",
+        default=0,
+        validators=[MaxValueValidator(100, "L'avancement va de 0 à 100 %.")],
+        help_text="De 0 à 100 %.",
     )
     meteo = models.CharField("météo", max_length=10, choices=Meteo.choices, default=Meteo.SOLEIL)
     meteo_explication = models.TextField(
@@ -81,6 +103,12 @@ class Proposition(models.Model):
     motif_abandon = models.TextField("motif d'abandon", blank=True)
     cree_le = models.DateTimeField("créée le", default=timezone.now)
     modifie_le = models.DateTimeField("modifiée le", auto_now=True)
+    version = models.PositiveIntegerField(
+        "version",
+        default=0,
+        editable=False,
+        help_text="Augmente à chaque changement d'état : un formulaire périmé est refusé.",
+    )
 
     objects = PropositionQuerySet.as_manager()
 
@@ -111,6 +139,18 @@ class Proposition(models.Model):
 
     def __str__(self) -> str:
         return self.titre
+
+    def get_absolute_url(self) -> str:
+        return reverse("proposition", kwargs={"pk": self.pk})
+
+    def transitions(self) -> list[str]:
+        """The statuts this proposition may move to: the next step, the previous one (to
+        correct a mistake), or abandoning. An abandoned proposition stays so."""
+        if self.statut == self.Statut.ABANDONNEE:
+            return []
+        rang = self.ETAPES.index(self.Statut(self.statut))
+        voisines = [self.ETAPES[r] for r in (rang - 1, rang + 1) if 0 <= r < len(self.ETAPES)]
+        return [*voisines, self.Statut.ABANDONNEE]
 
 
 class RetourTest(models.Model):
@@ -212,3 +252,43 @@ class PointAvancement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposition} — {self.cree_le:%d/%m/%Y}"
+
+    def changements_lisibles(self) -> list[str]:
+        """The recorded changes, in French: « Statut : Idée → Maquettée »."""
+        lignes = []
+        for champ, valeurs in self.changements.items():
+            if champ == "jalon":
+                lignes.append(
+                    f"Jalon « {valeurs['titre']} » : {EVENEMENTS_JALON[valeurs['evenement']]}"
+                )
+                continue
+            avant, apres = (_lisible(champ, valeurs.get(cle)) for cle in ("avant", "apres"))
+            lignes.append(f"{LIBELLES_CHAMPS.get(champ, champ)} : {avant} → {apres}")
+        return lignes
+
+
+LIBELLES_CHAMPS = {
+    "statut": "Statut",
+    "avancement": "Avancement",
+    "meteo": "Météo",
+    "meteo_explication": "Explication de la météo",
+    "motif_abandon": "Motif d'abandon",
+}
+EVENEMENTS_JALON = {
+    "ajoute": "ajouté",
+    "modifie": "modifié",
+    "fait": "atteint",
+    "rouvert": "rouvert",
+}
+
+
+def _lisible(champ: str, valeur: object) -> str:
+    if valeur in (None, ""):
+        return "—"
+    if champ == "statut":
+        return str(StatutProposition(str(valeur)).label)
+    if champ == "meteo":
+        return str(MeteoProposition(str(valeur)).label).split(" — ")[0]
+    if champ == "avancement":
+        return f"{valeur} %"
+    return str(valeur)

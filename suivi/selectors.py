@@ -1,15 +1,36 @@
-"""Reads of the suivi: the programme, its axes and sujets, with progress rolled up in SQL.
+"""Reads of the suivi: the programme, its axes, sujets and propositions, in a fixed number of
+queries whatever the data size, with progress rolled up in SQL.
 
 Progress is the mean ``avancement`` of the propositions that count (neither ideas nor
 abandoned, see ``Proposition.STATUTS_COMPTES``), over the scope: a sujet, an axe, the
 programme. Each figure comes with the number of propositions it averages.
 """
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from axes.models import Axe
+from faireadmin.models import Agent
 from journees.models import Journee
-from suivi.models import Proposition
+from suivi.models import Jalon, PointAvancement, Proposition, PropositionQuerySet, RetourTest
 from sujets.models import Pilotage, Sujet
 
 
@@ -72,7 +93,7 @@ def sujet_avec_avancement(slug: str) -> Sujet:
 
 
 def propositions_du_sujet(sujet: Sujet) -> QuerySet[Proposition]:
-    return sujet.propositions.select_related("journee_origine").par_etape()
+    return avec_suivi(sujet.propositions.select_related("journee_origine")).par_etape()
 
 
 def journees_du_sujet(sujet: Sujet) -> QuerySet[Journee]:
@@ -81,3 +102,175 @@ def journees_du_sujet(sujet: Sujet) -> QuerySet[Journee]:
 
 def propositions_nees(journee: Journee) -> QuerySet[Proposition]:
     return journee.propositions_nees.select_related("sujet").order_by("sujet__titre", "titre")
+
+
+# --- Propositions with their follow-up ----------------------------------------------------
+def seuil_sans_nouvelles(maintenant: dt.datetime | None = None) -> dt.datetime:
+    jours = settings.FAIREADMIN["JOURS_SANS_NOUVELLES"]
+    return (maintenant or timezone.now()) - dt.timedelta(days=jours)
+
+
+def avec_suivi(
+    propositions: PropositionQuerySet, maintenant: dt.datetime | None = None
+) -> PropositionQuerySet:
+    """Annotates each proposition with its last journal date, its next milestone (title and
+    date), its overdue milestones, and ``sans_nouvelles``: still in progress, and nothing
+    written for ``JOURS_SANS_NOUVELLES`` days. Subqueries, so no join multiplies rows."""
+    aujourd_hui = timezone.localdate(maintenant or timezone.now())
+    a_faire = Jalon.objects.filter(proposition=OuterRef("pk"), fait_le__isnull=True).order_by(
+        "echeance", "id"
+    )
+    dernier_point = (
+        PointAvancement.objects.filter(proposition=OuterRef("pk"))
+        .order_by("-cree_le")
+        .values("cree_le")[:1]
+    )
+    return propositions.annotate(
+        dernier_point=Subquery(dernier_point),
+        prochain_jalon=Subquery(a_faire.values("titre")[:1]),
+        prochaine_echeance=Subquery(a_faire.values("echeance")[:1]),
+        jalons_en_retard=Coalesce(
+            Subquery(
+                a_faire.filter(echeance__lt=aujourd_hui)
+                .order_by()
+                .values("proposition")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            Value(0),
+        ),
+    ).annotate(
+        sans_nouvelles=Case(
+            When(
+                Q(statut__in=Proposition.STATUTS_ACTIFS)
+                & (
+                    Q(dernier_point__lt=seuil_sans_nouvelles(maintenant))
+                    | Q(dernier_point__isnull=True)
+                ),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def proposition(pk: int) -> Proposition:
+    """A proposition with its origin, sujet, axe, pilotes, milestones and test feedback."""
+    return (
+        avec_suivi(Proposition.objects.select_related("sujet__axe", "journee_origine"))
+        .prefetch_related(
+            _pilotages_du_sujet(),
+            Prefetch("jalons", queryset=Jalon.objects.order_by("fait_le", "echeance", "id")),
+            Prefetch(
+                "retours_test",
+                queryset=RetourTest.objects.select_related("journee").order_by("-journee__date"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def _pilotages_du_sujet() -> Prefetch:
+    return Prefetch(
+        "sujet__pilotages",
+        queryset=Pilotage.objects.select_related("agent__direction").order_by(
+            "-role", "agent__last_name"
+        ),
+    )
+
+
+def journal(proposition: Proposition, *, limite: int | None = 50) -> list[PointAvancement]:
+    """The journal, newest first; ``limite`` entries, or all of them with ``None``."""
+    entrees = proposition.journal.select_related("auteur").order_by("-cree_le", "-id")
+    return list(entrees[:limite] if limite else entrees)
+
+
+def jalons(proposition: Proposition) -> QuerySet[Jalon]:
+    return proposition.jalons.order_by("fait_le", "echeance", "id")
+
+
+def retours_test(proposition: Proposition) -> QuerySet[RetourTest]:
+    return proposition.retours_test.select_related("journee").order_by("-journee__date")
+
+
+# --- Pilote workspace ---------------------------------------------------------------------
+def espace_pilote(agent: Agent) -> QuerySet[Sujet]:
+    """The sujets the agent pilots, with progress, co-pilotes and their propositions to follow
+    (in lifecycle order)."""
+    return (
+        Sujet.objects.filter(pilotages__agent=agent)
+        .select_related("axe")
+        .annotate(**_avancement("propositions__"))
+        .prefetch_related(
+            _pilotages(),
+            Prefetch(
+                "propositions",
+                queryset=avec_suivi(Proposition.objects.all()).par_etape(),
+                to_attr="suivies",
+            ),
+        )
+        .order_by("axe__numero", "ordre")
+    )
+
+
+# --- Feuille de route ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class FiltresFeuilleDeRoute:
+    recherche: str = ""
+    axe: int | None = None
+    sujet: int | None = None
+    statut: str = ""
+    meteo: str = ""
+    jalons_en_retard: bool = False
+
+    @property
+    def actifs(self) -> bool:
+        return any((self.recherche, self.axe, self.sujet, self.statut, self.meteo,
+                    self.jalons_en_retard))  # fmt: skip
+
+
+def feuille_de_route(filtres: FiltresFeuilleDeRoute) -> list[Axe]:
+    """Axes → sujets → propositions matching the filters. Each axe carries ``sujets_affiches``
+    and each sujet ``propositions_affichees``; with filters on, only what matches is kept."""
+    propositions = avec_suivi(Proposition.objects.all())
+    if filtres.recherche:
+        for mot in filtres.recherche.split():
+            propositions = propositions.filter(
+                Q(titre__icontains=mot) | Q(description__icontains=mot)
+            )
+    if filtres.axe:
+        propositions = propositions.filter(sujet__axe_id=filtres.axe)
+    if filtres.sujet:
+        propositions = propositions.filter(sujet_id=filtres.sujet)
+    if filtres.statut:
+        propositions = propositions.filter(statut=filtres.statut)
+    if filtres.meteo:
+        propositions = propositions.filter(meteo=filtres.meteo)
+    if filtres.jalons_en_retard:
+        propositions = propositions.filter(
+            Exists(
+                Jalon.objects.filter(
+                    proposition=OuterRef("pk"),
+                    fait_le__isnull=True,
+                    echeance__lt=timezone.localdate(),
+                )
+            )
+        )
+    sujets = _sujets_avec_avancement().prefetch_related(
+        Prefetch(
+            "propositions", queryset=propositions.par_etape(), to_attr="propositions_affichees"
+        )
+    )
+    axes = list(
+        Axe.objects.annotate(**_avancement("sujets__propositions__"))
+        .prefetch_related(Prefetch("sujets", queryset=sujets, to_attr="sujets_du_axe"))
+        .order_by("numero")
+    )
+    for axe in axes:
+        axe.sujets_affiches = [  # type: ignore[attr-defined]
+            sujet
+            for sujet in axe.sujets_du_axe  # type: ignore[attr-defined]
+            if sujet.propositions_affichees or not filtres.actifs
+        ]
+    return [axe for axe in axes if axe.sujets_affiches or not filtres.actifs]  # type: ignore[attr-defined]

@@ -1,15 +1,40 @@
-"""Writes of the suivi: every change of a proposition goes through here and is journaled."""
+"""Writes of the suivi: every change of a proposition goes through here and is journaled.
+
+Each function checks the author's right first (pilote of the sujet, or équipe du Lab'),
+validates, changes, then writes the journal entry, all in one transaction. A change of
+statut, avancement or météo is made against the ``version`` the author's form was built on:
+if someone changed the proposition in between, the change is refused with what changed,
+never silently overwritten. Journal entries themselves never conflict.
+"""
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from faireadmin.models import Agent
 from faireadmin.roles import est_lab
 from journees.models import Journee, Phase
-from suivi.models import PointAvancement, Proposition
+from suivi.models import Jalon, PointAvancement, Proposition, RetourTest
+from suivi.permissions import exiger_modification
 from sujets.models import Sujet
 
+Statut = Proposition.Statut
+Meteo = Proposition.Meteo
 
+
+def _exiger_lab(par: Agent) -> None:
+    if not est_lab(par):
+        raise PermissionDenied("Action réservée à l'équipe du Lab'.")
+
+
+# --- Propositions -------------------------------------------------------------------------
 @transaction.atomic
 def proposition_creer(
     *,
@@ -20,8 +45,7 @@ def proposition_creer(
     par: Agent,
 ) -> Proposition:
     """Records a proposition born in a Créer journée; its journal opens with its birth."""
-    if not est_lab(par):
-        raise PermissionDenied("Seule l'équipe du Lab' enregistre les propositions.")
+    _exiger_lab(par)
     titre = titre.strip()
     if not titre:
         raise ValidationError({"titre": "Donnez un titre à la proposition."})
@@ -40,3 +64,264 @@ def proposition_creer(
     )
     PointAvancement.objects.create(proposition=proposition, auteur=par, texte=naissance)
     return proposition
+
+
+@dataclass(frozen=True)
+class Changement:
+    """What the author asks to change; ``None`` leaves a field as it is."""
+
+    statut: str | None = None
+    avancement: int | None = None
+    meteo: str | None = None
+    meteo_explication: str | None = None
+    motif_abandon: str | None = None
+
+
+def _nouvel_etat(proposition: Proposition, demande: Changement) -> dict[str, Any]:
+    """The fields that change, validated against the lifecycle; errors by field, in French."""
+    erreurs: dict[str, str] = {}
+    etat: dict[str, Any] = {}
+
+    statut = demande.statut if demande.statut is not None else proposition.statut
+    if statut != proposition.statut:
+        if statut not in proposition.transitions():
+            erreurs["statut"] = (
+                f"Une proposition « {proposition.get_statut_display()} » ne peut pas passer "
+                f"directement à « {Statut(statut).label if statut in Statut.values else statut} »."
+            )
+        etat["statut"] = statut
+    if statut == Statut.ABANDONNEE and proposition.statut != Statut.ABANDONNEE:
+        motif = (demande.motif_abandon or "").strip()
+        if not motif:
+            erreurs["motif_abandon"] = "Indiquez pourquoi la proposition est abandonnée."
+        etat["motif_abandon"] = motif
+
+    avancement = demande.avancement if demande.avancement is not None else proposition.avancement
+    if statut == Statut.REALISEE:
+        avancement = 100  # done is done
+    if not 0 <= avancement <= 100:
+        erreurs["avancement"] = "L'avancement va de 0 à 100 %."
+    elif avancement != proposition.avancement:
+        etat["avancement"] = avancement
+
+    meteo = demande.meteo if demande.meteo is not None else proposition.meteo
+    if meteo not in Meteo.values:
+        erreurs["meteo"] = "Choisissez soleil, nuage ou orage."
+    explication = (
+        demande.meteo_explication.strip()
+        if demande.meteo_explication is not None
+        else proposition.meteo_explication
+    )
+    if meteo == Meteo.SOLEIL:
+        explication = ""
+    elif not explication:
+        erreurs["meteo_explication"] = "Expliquez en une phrase ce qui freine ou bloque."
+    if meteo != proposition.meteo:
+        etat["meteo"] = meteo
+    if explication != proposition.meteo_explication:
+        etat["meteo_explication"] = explication
+
+    if erreurs:
+        raise ValidationError(erreurs)
+    return etat
+
+
+@transaction.atomic
+def proposition_mettre_a_jour(
+    *,
+    proposition: Proposition | int,
+    par: Agent,
+    version: int,
+    changement: Changement = Changement(),
+    texte: str = "",
+    maintenant: dt.datetime | None = None,
+) -> PointAvancement | None:
+    """A point d'étape: optional changes of statut, avancement and météo, and an optional
+    text, recorded together as one journal entry (with before → after). Returns the entry,
+    or None when there was nothing to record."""
+    pk = proposition.pk if isinstance(proposition, Proposition) else proposition
+    proposition = Proposition.objects.select_for_update().get(pk=pk)
+    exiger_modification(par, proposition)
+    etat = _nouvel_etat(proposition, changement)
+    texte = texte.strip()
+    if etat and proposition.version != version:
+        raise ValidationError(
+            "La proposition a été modifiée entre-temps (voir le journal) : vérifiez son état "
+            "actuel, affiché ci-dessus, puis validez à nouveau.",
+            code="perimee",
+        )
+    if not etat and not texte:
+        return None
+    changements = {
+        champ: {"avant": getattr(proposition, champ), "apres": valeur}
+        for champ, valeur in etat.items()
+    }
+    if etat:
+        Proposition.objects.filter(pk=proposition.pk).update(
+            **etat, version=F("version") + 1, modifie_le=timezone.now()
+        )
+    return PointAvancement.objects.create(
+        proposition=proposition,
+        auteur=par,
+        texte=texte,
+        changements=changements,
+        cree_le=maintenant or timezone.now(),
+    )
+
+
+# --- Milestones ---------------------------------------------------------------------------
+def _journaliser_jalon(jalon: Jalon, evenement: str, par: Agent) -> None:
+    PointAvancement.objects.create(
+        proposition_id=jalon.proposition_id,
+        auteur=par,
+        changements={"jalon": {"titre": jalon.titre, "evenement": evenement}},
+    )
+
+
+def _valider_jalon(titre: str, echeance: dt.date | None) -> str:
+    titre = titre.strip()
+    erreurs = {}
+    if not titre:
+        erreurs["titre"] = "Donnez un titre au jalon."
+    if echeance is None:
+        erreurs["echeance"] = "Indiquez une échéance."
+    if erreurs:
+        raise ValidationError(erreurs)
+    return titre
+
+
+@transaction.atomic
+def jalon_ajouter(*, proposition: Proposition, titre: str, echeance: dt.date, par: Agent) -> Jalon:
+    exiger_modification(par, proposition)
+    jalon = Jalon.objects.create(
+        proposition=proposition, titre=_valider_jalon(titre, echeance), echeance=echeance
+    )
+    _journaliser_jalon(jalon, "ajoute", par)
+    return jalon
+
+
+def _jalon_verrouille(jalon: Jalon | int, par: Agent) -> Jalon:
+    pk = jalon.pk if isinstance(jalon, Jalon) else jalon
+    jalon = Jalon.objects.select_for_update().select_related("proposition").get(pk=pk)
+    exiger_modification(par, jalon.proposition)
+    return jalon
+
+
+@transaction.atomic
+def jalon_modifier(*, jalon: Jalon | int, titre: str, echeance: dt.date, par: Agent) -> Jalon:
+    jalon = _jalon_verrouille(jalon, par)
+    jalon.titre = _valider_jalon(titre, echeance)
+    jalon.echeance = echeance
+    jalon.save(update_fields=["titre", "echeance"])
+    _journaliser_jalon(jalon, "modifie", par)
+    return jalon
+
+
+@transaction.atomic
+def jalon_marquer_fait(*, jalon: Jalon | int, par: Agent, fait_le: dt.date | None = None) -> Jalon:
+    jalon = _jalon_verrouille(jalon, par)
+    if jalon.fait_le is None:
+        jalon.fait_le = fait_le or timezone.localdate()
+        jalon.save(update_fields=["fait_le"])
+        _journaliser_jalon(jalon, "fait", par)
+    return jalon
+
+
+@transaction.atomic
+def jalon_rouvrir(*, jalon: Jalon | int, par: Agent) -> Jalon:
+    jalon = _jalon_verrouille(jalon, par)
+    if jalon.fait_le is not None:
+        jalon.fait_le = None
+        jalon.save(update_fields=["fait_le"])
+        _journaliser_jalon(jalon, "rouvert", par)
+    return jalon
+
+
+# --- Tester journées ----------------------------------------------------------------------
+@transaction.atomic
+def retour_test_ajouter(
+    *,
+    proposition: Proposition,
+    journee: Journee,
+    synthese: str,
+    points_forts: str = "",
+    pistes_amelioration: str = "",
+    nombre_testeurs: int | None = None,
+    par: Agent,
+) -> RetourTest:
+    """Records what testers said of a proposition's mock-up at a Tester journée."""
+    _exiger_lab(par)
+    erreurs = {}
+    if journee.phase != Phase.TESTER:
+        erreurs["journee"] = "Les retours de test se recueillent lors des journées « Tester »."
+    if not synthese.strip():
+        erreurs["synthese"] = "Résumez ce que les testeurs ont dit."
+    if erreurs:
+        raise ValidationError(erreurs)
+    retour = RetourTest.objects.create(
+        proposition=proposition,
+        journee=journee,
+        synthese=synthese.strip(),
+        points_forts=points_forts.strip(),
+        pistes_amelioration=pistes_amelioration.strip(),
+        nombre_testeurs=nombre_testeurs,
+        auteur=par,
+    )
+    PointAvancement.objects.create(
+        proposition=proposition,
+        auteur=par,
+        texte=f"Retours recueillis lors de la journée « {journee.titre} ».",
+    )
+    return retour
+
+
+# --- CSV import ---------------------------------------------------------------------------
+COLONNES_IMPORT = ("sujet", "titre", "description")
+
+
+@transaction.atomic
+def propositions_importer(*, journee: Journee, contenu: bytes, par: Agent) -> list[Proposition]:
+    """Imports the propositions of a Créer journée from a CSV file (columns: sujet, titre,
+    description; separated by ; or ,). All or nothing: one bad line and nothing is written;
+    the errors name their line."""
+    _exiger_lab(par)
+    try:
+        texte = contenu.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        texte = contenu.decode("cp1252", errors="replace")  # Excel's default in France
+    premiere_ligne = texte.splitlines()[0] if texte else ""
+    separateur = ";" if premiere_ligne.count(";") >= premiere_ligne.count(",") else ","
+    lecteur = csv.DictReader(io.StringIO(texte), delimiter=separateur)
+    entetes = [(e or "").strip().lower() for e in (lecteur.fieldnames or [])]
+    manquantes = [c for c in ("sujet", "titre") if c not in entetes]
+    if manquantes:
+        raise ValidationError(
+            "Colonnes attendues : sujet, titre, description. Manquantes : "
+            + ", ".join(manquantes)
+            + "."
+        )
+    sujets = {s.slug: s for s in Sujet.objects.all()}
+    sujets_par_titre = {s.titre.casefold(): s for s in sujets.values()}
+    erreurs = []
+    lignes = []
+    for numero, ligne in enumerate(lecteur, start=2):
+        valeurs = {(k or "").strip().lower(): (v or "").strip() for k, v in ligne.items()}
+        if not any(valeurs.values()):
+            continue
+        sujet = sujets.get(valeurs["sujet"]) or sujets_par_titre.get(valeurs["sujet"].casefold())
+        if sujet is None:
+            erreurs.append(f"Ligne {numero} : sujet inconnu « {valeurs['sujet']} ».")
+        if not valeurs["titre"]:
+            erreurs.append(f"Ligne {numero} : le titre est vide.")
+        lignes.append((sujet, valeurs["titre"], valeurs.get("description", "")))
+    if erreurs:
+        raise ValidationError(erreurs)
+    if not lignes:
+        raise ValidationError("Le fichier ne contient aucune proposition.")
+    return [
+        proposition_creer(
+            sujet=sujet, titre=titre, description=description, journee_origine=journee, par=par
+        )
+        for sujet, titre, description in lignes
+        if sujet is not None
+    ]

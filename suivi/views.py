@@ -1,16 +1,29 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from axes.models import Axe
 from faireadmin.decorators import lab_requis
 from faireadmin.http import Requete
+from faireadmin.roles import est_lab
 from journees.models import Journee, Phase
 from suivi import selectors, services
-from suivi.forms import PropositionForm
+from suivi.forms import (
+    FiltresFeuilleDeRouteForm,
+    ImportPropositionsForm,
+    JalonForm,
+    PointEtapeForm,
+    PropositionForm,
+    RetourTestForm,
+)
+from suivi.models import Jalon, Proposition
+from suivi.permissions import exiger_modification, peut_modifier
 from sujets.models import Sujet
 
 
@@ -59,30 +72,255 @@ def sujet(request: Requete, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @lab_requis
 def propositions_journee(request: Requete, pk: int) -> HttpResponse:
-    """The propositions born in a Créer journée, and the form to record one more."""
+    """The propositions born in a Créer journée; one more by form, or many by CSV import."""
     journee = get_object_or_404(Journee, pk=pk)
-    form = PropositionForm(request.POST or None, journee=journee)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                proposition = services.proposition_creer(
-                    journee_origine=journee, par=request.user, **form.cleaned_data
-                )
-            except ValidationError as erreur:
-                form.add_error(None, erreur)
-            else:
-                messages.success(request, f"Proposition « {proposition.titre} » enregistrée.")
-                return redirect("propositions_journee", pk=pk)
-        status = 422
+    importe = request.method == "POST" and "fichier" in request.FILES
+    form = PropositionForm(
+        request.POST if request.method == "POST" and not importe else None, journee=journee
+    )
+    form_import = ImportPropositionsForm(
+        request.POST if importe else None, request.FILES if importe else None
+    )
+    if importe and form_import.is_valid():
+        try:
+            creees = services.propositions_importer(
+                journee=journee,
+                contenu=form_import.cleaned_data["fichier"].read(),
+                par=request.user,
+            )
+        except ValidationError as erreur:
+            form_import.add_error("fichier", erreur)
+        else:
+            messages.success(request, f"{len(creees)} proposition(s) importée(s).")
+            return redirect("propositions_journee", pk=pk)
+    elif request.method == "POST" and not importe and form.is_valid():
+        try:
+            proposition = services.proposition_creer(
+                journee_origine=journee, par=request.user, **form.cleaned_data
+            )
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(request, f"Proposition « {proposition.titre} » enregistrée.")
+            return redirect("propositions_journee", pk=pk)
     return render(
         request,
         "suivi/propositions_journee.html",
         {
             "journee": journee,
             "form": form,
+            "form_import": form_import,
             "propositions": selectors.propositions_nees(journee),
             "accepte_propositions": journee.phase == Phase.CREER,
         },
-        status=status,
+        status=422 if request.method == "POST" else 200,
     )
+
+
+# --- Proposition page -----------------------------------------------------------------------
+def _proposition(pk: int) -> Proposition:
+    try:
+        return selectors.proposition(pk)
+    except Proposition.DoesNotExist:
+        raise Http404("Proposition introuvable.") from None
+
+
+def _contexte_proposition(request: Requete, proposition: Proposition, **extra) -> dict[str, object]:
+    tout = request.GET.get("journal") == "tout"
+    modifiable = peut_modifier(request.user, proposition)
+    contexte: dict[str, object] = {
+        "proposition": proposition,
+        "journal": selectors.journal(proposition, limite=None if tout else 50),
+        "journal_complet": tout,
+        "modifiable": modifiable,
+        "organisateur": est_lab(request.user),
+        "form_point": PointEtapeForm(proposition=proposition) if modifiable else None,
+        "form_jalon": JalonForm() if modifiable else None,
+        "form_retour": RetourTestForm() if est_lab(request.user) else None,
+    }
+    contexte.update(extra)
+    return contexte
+
+
+@require_GET
+@login_required
+def proposition(request: Requete, pk: int) -> HttpResponse:
+    proposition = _proposition(pk)
+    return render(request, "suivi/proposition.html", _contexte_proposition(request, proposition))
+
+
+def _reponse(
+    request: Requete,
+    pk: int,
+    partiel: str,
+    *,
+    status: int = 200,
+    annonce: str = "",
+    **formulaires,
+) -> HttpResponse:
+    """HTMX: the updated part of the proposition page, with the state and the journal
+    swapped out of band. Without JavaScript: back to the page, with the message."""
+    if not request.htmx:
+        if status == 200:
+            messages.success(request, annonce)
+            return redirect(reverse("proposition", kwargs={"pk": pk}) + f"#{partiel}")
+        proposition = _proposition(pk)
+        contexte = _contexte_proposition(request, proposition, **formulaires)
+        return render(request, "suivi/proposition.html", contexte, status=status)
+    proposition = _proposition(pk)
+    contexte = _contexte_proposition(request, proposition, annonce=annonce, **formulaires)
+    return render(request, f"suivi/proposition.html#reponse-{partiel}", contexte, status=status)
+
+
+def _modifiable(request: Requete, pk: int) -> Proposition:
+    """The proposition, if this user may change it (403 otherwise, 404 if unknown)."""
+    proposition = get_object_or_404(Proposition, pk=pk)
+    exiger_modification(request.user, proposition)
+    return proposition
+
+
+@require_POST
+@login_required
+def proposition_point(request: Requete, pk: int) -> HttpResponse:
+    """A point d'étape: changes of statut, avancement, météo and/or a journal text."""
+    proposition = _modifiable(request, pk)
+    form = PointEtapeForm(request.POST, proposition=proposition)
+    if not form.is_valid():
+        return _reponse(request, pk, "point", status=422, form_point=form)
+    try:
+        entree = services.proposition_mettre_a_jour(
+            proposition=proposition,
+            par=request.user,
+            version=form.cleaned_data["version"],
+            changement=services.Changement(**form.changement()),
+            texte=form.cleaned_data["texte"],
+        )
+    except ValidationError as erreur:
+        if getattr(erreur, "code", None) == "perimee":
+            # Start again from the current state, keeping what the author wrote.
+            frais = PointEtapeForm(proposition=_proposition(pk))
+            frais.initial["texte"] = form.cleaned_data["texte"]
+            return _reponse(
+                request, pk, "point", status=409, form_point=frais, alerte_point=erreur.message
+            )
+        _ajouter_erreurs(form, erreur)
+        return _reponse(request, pk, "point", status=422, form_point=form)
+    annonce = "Point d'étape enregistré." if entree else "Rien à enregistrer : aucun changement."
+    return _reponse(request, pk, "point", annonce=annonce)
+
+
+def _ajouter_erreurs(form, erreur: ValidationError) -> None:
+    """A service's refusal, shown next to the field it names (or above the form)."""
+    if not hasattr(erreur, "error_dict"):
+        form.add_error(None, erreur)
+        return
+    for champ, messages_champ in erreur.message_dict.items():
+        form.add_error(champ if champ in form.fields else None, messages_champ)
+
+
+def _action_jalon(
+    request: Requete, pk: int, action: Callable[[], str], form: JalonForm | None = None
+) -> HttpResponse:
+    try:
+        annonce = action()
+    except ValidationError as erreur:
+        if form is None:
+            raise
+        _ajouter_erreurs(form, erreur)
+        return _reponse(request, pk, "jalons", status=422, form_jalon=form)
+    return _reponse(request, pk, "jalons", annonce=annonce)
+
+
+@require_POST
+@login_required
+def jalon_ajouter(request: Requete, pk: int) -> HttpResponse:
+    proposition = _modifiable(request, pk)
+    form = JalonForm(request.POST)
+    if not form.is_valid():
+        return _reponse(request, pk, "jalons", status=422, form_jalon=form)
+
+    def ajouter() -> str:
+        jalon = services.jalon_ajouter(
+            proposition=proposition, par=request.user, **form.cleaned_data
+        )
+        return f"Jalon « {jalon.titre} » ajouté."
+
+    return _action_jalon(request, pk, ajouter, form)
+
+
+def _jalon(request: Requete, pk: int, jalon_pk: int) -> Jalon:
+    jalon = get_object_or_404(
+        Jalon.objects.select_related("proposition"), pk=jalon_pk, proposition_id=pk
+    )
+    exiger_modification(request.user, jalon.proposition)
+    return jalon
+
+
+@require_POST
+@login_required
+def jalon_modifier(request: Requete, pk: int, jalon_pk: int) -> HttpResponse:
+    jalon = _jalon(request, pk, jalon_pk)
+    form = JalonForm(request.POST, prefix=f"jalon-{jalon.pk}")
+    if not form.is_valid():
+        return _reponse(
+            request, pk, "jalons", status=422, jalon_en_erreur=jalon.pk, form_modif=form
+        )
+
+    def modifier() -> str:
+        services.jalon_modifier(jalon=jalon, par=request.user, **form.cleaned_data)
+        return f"Jalon « {form.cleaned_data['titre']} » modifié."
+
+    return _action_jalon(request, pk, modifier)
+
+
+@require_POST
+@login_required
+def jalon_fait(request: Requete, pk: int, jalon_pk: int) -> HttpResponse:
+    jalon = _jalon(request, pk, jalon_pk)
+    services.jalon_marquer_fait(jalon=jalon, par=request.user)
+    return _reponse(request, pk, "jalons", annonce=f"Jalon « {jalon.titre} » atteint. Bravo !")
+
+
+@require_POST
+@login_required
+def jalon_rouvrir(request: Requete, pk: int, jalon_pk: int) -> HttpResponse:
+    jalon = _jalon(request, pk, jalon_pk)
+    services.jalon_rouvrir(jalon=jalon, par=request.user)
+    return _reponse(request, pk, "jalons", annonce=f"Jalon « {jalon.titre} » rouvert.")
+
+
+@require_POST
+@lab_requis
+def retour_test_ajouter(request: Requete, pk: int) -> HttpResponse:
+    proposition = get_object_or_404(Proposition, pk=pk)
+    form = RetourTestForm(request.POST)
+    if not form.is_valid():
+        return _reponse(request, pk, "retours", status=422, form_retour=form)
+    try:
+        services.retour_test_ajouter(proposition=proposition, par=request.user, **form.cleaned_data)
+    except ValidationError as erreur:
+        _ajouter_erreurs(form, erreur)
+        return _reponse(request, pk, "retours", status=422, form_retour=form)
+    return _reponse(request, pk, "retours", annonce="Retour de test enregistré.")
+
+
+# --- Pilote workspace and feuille de route ----------------------------------------------------
+@require_GET
+@login_required
+def espace_pilote(request: Requete) -> HttpResponse:
+    return render(
+        request,
+        "suivi/espace_pilote.html",
+        {"sujets": selectors.espace_pilote(request.user)},
+    )
+
+
+@require_GET
+@login_required
+def feuille_de_route(request: Requete) -> HttpResponse:
+    form = FiltresFeuilleDeRouteForm(request.GET or None)
+    axes = selectors.feuille_de_route(form.filtres())
+    template = "suivi/feuille_de_route.html"
+    if request.htmx:
+        template += "#resultats"
+    return render(request, template, {"form": form, "axes": axes})

@@ -6,15 +6,15 @@ from django.contrib.auth.models import AnonymousUser
 
 from faireadmin.models import Agent
 from faireadmin.roles import est_dg, est_lab
-from sujets.models import Pilotage, Sujet
+from sujets.models import Pilotage
 
 
 def est_pilote(user: Agent | AnonymousUser) -> bool:
     return user.is_authenticated and Pilotage.objects.filter(agent=user).exists()
 
 
-def pilote_le_sujet(user: Agent | AnonymousUser, sujet: Sujet) -> bool:
-    return user.is_authenticated and Pilotage.objects.filter(agent=user, sujet=sujet).exists()
+def pilote_le_sujet(user: Agent | AnonymousUser, sujet_id: int) -> bool:
+    return user.is_authenticated and Pilotage.objects.filter(agent=user, sujet_id=sujet_id).exists()
 
 
 @dataclass(frozen=True)

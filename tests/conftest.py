@@ -71,7 +71,7 @@ def lab(db):
     from tests.factories import AgentFactory
 
     organisateur = AgentFactory()
-    organisateur.groups.add(Group.objects.get(name=GROUPE_LAB))
+    organisateur.groups.add(Group.objects.get_or_create(name=GROUPE_LAB)[0])
     return organisateur
 
 
@@ -79,3 +79,15 @@ def lab(db):
 def client_lab(client, lab):
     client.force_login(lab)
     return client
+
+
+@pytest.fixture
+def dg(db):
+    from django.contrib.auth.models import Group
+
+    from faireadmin.roles import GROUPE_DG
+    from tests.factories import AgentFactory
+
+    membre = AgentFactory()
+    membre.groups.add(Group.objects.get_or_create(name=GROUPE_DG)[0])
+    return membre

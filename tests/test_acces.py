@@ -10,7 +10,13 @@ from tests.factories import InscriptionFactory
 PUBLIQUES = {"connexion", "sante"}
 # Public, but only with a secret: a wrong one is a 404.
 PAR_JETON = {"calendrier_flux", "annulation_par_lien"}
-EXEMPLES = {"slug": "exemple", "pk": "1", "inscription_pk": "1", "jeton": "faux-jeton"}
+EXEMPLES = {
+    "slug": "exemple",
+    "pk": "1",
+    "inscription_pk": "1",
+    "jalon_pk": "1",
+    "jeton": "faux-jeton",
+}
 
 
 def routes(resolver=None):

@@ -40,16 +40,34 @@ def test_changelist_and_search(client_admin, model, model_admin):
 
 @pytest.mark.parametrize(("model", "model_admin"), MODELES, ids=IDS)
 def test_add_and_change_pages(client_admin, model, model_admin):
-    # Registrations are added through the journée pages, so their seats stay right.
-    ajout = (
-        403
-        if model._meta.label in {"journees.Inscription", "journees.AbonnementCalendrier"}
-        else 200
-    )
+    ajout = 200 if model_admin.has_add_permission(_requete_admin()) else 403
     assert client_admin.get(url(model, "add")).status_code == ajout
     objet = model.objects.order_by("pk").first()
     if objet is not None:
         assert client_admin.get(url(model, "change", objet.pk)).status_code == 200
+
+
+def _requete_admin():
+    from django.test import RequestFactory
+
+    requete = RequestFactory().get("/")
+    requete.user = Agent.objects.get(email="admin@laregion.example")
+    return requete
+
+
+def test_only_these_models_refuse_adding_in_the_admin(donnees_demo, db):
+    """Registrations are added through the journée pages (seats stay right); the journal is
+    history, written by the application and read in the admin."""
+    sans_ajout = {
+        model._meta.label
+        for model, model_admin in MODELES
+        if not model_admin.has_add_permission(_requete_admin())
+    }
+    assert sans_ajout == {
+        "journees.Inscription",
+        "journees.AbonnementCalendrier",
+        "suivi.PointAvancement",
+    }
 
 
 @pytest.mark.parametrize(

@@ -153,8 +153,8 @@ class ConstructeurDemo:
         ]
         par_email = self._creer_manquants(Agent, voulus, "email")
         comptes = {cle: par_email[email] for cle, email, *_ in COMPTES}
-        Group.objects.get(name=GROUPE_LAB).user_set.add(comptes["lab"])
-        Group.objects.get(name=GROUPE_DG).user_set.add(comptes["dg"])
+        Group.objects.get_or_create(name=GROUPE_LAB)[0].user_set.add(comptes["lab"])
+        Group.objects.get_or_create(name=GROUPE_DG)[0].user_set.add(comptes["dg"])
         avant = AbonnementCalendrier.objects.count()
         AbonnementCalendrier.objects.bulk_create(
             [AbonnementCalendrier(agent=agent) for agent in comptes.values()],
@@ -508,8 +508,9 @@ class ConstructeurDemo:
             silence = dt.timedelta(days=rng.randint(35, 120) if numero % 5 == 3 else 0)
             fin = self.maintenant - silence - dt.timedelta(days=rng.randint(1, 20))
             quand = derniere
-            while quand + dt.timedelta(days=25) < fin:
-                quand += dt.timedelta(days=rng.randint(15, 35))
+            while quand < fin:
+                # Every two to five weeks, and a last entry on ``fin``.
+                quand = min(quand + dt.timedelta(days=rng.randint(15, 35)), fin)
                 avance = min(avancement + rng.randint(2, 6), 95)
                 journal.append(
                     Entree(

@@ -416,3 +416,50 @@ def test_capacity_cannot_drop_below_confirmed_and_an_increase_serves_the_list(
     assert "2 inscription(s) de la liste d'attente confirmée(s)" in texte(reponse)
     assert journee_pleine.inscriptions.filter(statut=Statut.CONFIRMEE).count() == 4
     assert len(attente(journee_pleine)) == 1
+
+
+def test_exports_neutralise_spreadsheet_formulas(client_lab):
+    journee = JourneeFactory()
+    InscriptionFactory(journee=journee, besoins_accessibilite='=HYPERLINK("http://x","y")')
+    lignes = list(
+        csv.reader(
+            io.StringIO(
+                client_lab.get(url("organisation_export_csv", journee))
+                .content.decode()
+                .lstrip("\ufeff")
+            ),
+            delimiter=";",
+        )
+    )
+    assert '\'=HYPERLINK("http://x","y")' in lignes[1]
+    feuille = load_workbook(
+        io.BytesIO(client_lab.get(url("organisation_export_xlsx", journee)).content)
+    ).active
+    cellules = [c for c in feuille[2] if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert [(c.value[0], c.data_type) for c in cellules] == [("'", "s")]
+
+
+def test_export_links_carry_the_filters_shown_after_an_htmx_filter(client_lab):
+    journee = JourneeFactory()
+    reponse = client_lab.get(url("organisation", journee), {"statut": "attente"}, **HTMX)
+    assert url("organisation_export_csv", journee) + "?statut=attente" in reponse.content.decode()
+    apres_action = client_lab.post(
+        url("organisation_combler", journee), {"statut": "attente"}, **HTMX
+    )
+    contenu = apres_action.content.decode()
+    assert "csrfmiddlewaretoken=" not in contenu.split("inscrits.csv")[1][:80]
+
+
+def test_organiser_actions_on_an_unknown_journee_are_404(client_lab):
+    for nom in ("organisation_inscrire", "organisation_combler"):
+        assert client_lab.post(reverse(nom, kwargs={"pk": 999999})).status_code == 404
+
+
+def test_attendance_and_cancellation_at_once_do_not_deadlock(client_lab):
+    """Both lock the journée first: see test_concurrence for the threaded version."""
+    journee = JourneeFactory(date=timezone.localdate())
+    inscription = InscriptionFactory(journee=journee)
+    client_lab.post(url("emargement_presence", journee, inscription), {"presence": "present"})
+    client_lab.post(url("organisation_annuler", journee, inscription))
+    inscription.refresh_from_db()
+    assert inscription.statut == Statut.ANNULEE
