@@ -47,6 +47,7 @@ class PropositionInline(admin.TabularInline):
     model = Proposition
     extra = 0
     fields = ["titre", "statut", "avancement", "meteo"]
+    readonly_fields = ["statut", "avancement", "meteo"]  # changed on the proposition's page
     show_change_link = True
 
 

@@ -104,9 +104,12 @@ class PointEtapeForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.proposition = proposition
+        # Any statut validates (the service enforces the lifecycle, after the stale-form check);
+        # the list only offers the possible ones.
         possibles = [proposition.statut, *proposition.transitions()]
         champ = cast(forms.ChoiceField, self.fields["statut"])
-        champ.choices = [(s, Statut(s).label) for s in Statut.values if s in possibles]
+        champ.choices = Statut.choices
+        champ.widget.choices = [(s, Statut(s).label) for s in Statut.values if s in possibles]
         if proposition.statut == Statut.ABANDONNEE:
             del self.fields["motif_abandon"]
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -258,9 +260,13 @@ class PointAvancement(models.Model):
         lignes = []
         for champ, valeurs in self.changements.items():
             if champ == "jalon":
-                lignes.append(
-                    f"Jalon « {valeurs['titre']} » : {EVENEMENTS_JALON[valeurs['evenement']]}"
-                )
+                ligne = f"Jalon « {valeurs['titre']} » : {EVENEMENTS_JALON[valeurs['evenement']]}"
+                avant = valeurs.get("avant")
+                if avant and avant["titre"] != valeurs["titre"]:
+                    ligne += f" (ancien titre « {avant['titre']} »)"
+                if avant and avant["echeance"] != valeurs.get("echeance"):
+                    ligne += f", échéance {_date(avant['echeance'])} → {_date(valeurs['echeance'])}"
+                lignes.append(ligne)
                 continue
             avant, apres = (_lisible(champ, valeurs.get(cle)) for cle in ("avant", "apres"))
             lignes.append(f"{LIBELLES_CHAMPS.get(champ, champ)} : {avant} → {apres}")
@@ -280,6 +286,10 @@ EVENEMENTS_JALON = {
     "fait": "atteint",
     "rouvert": "rouvert",
 }
+
+
+def _date(iso: str) -> str:
+    return f"{datetime.date.fromisoformat(iso):%d/%m/%Y}"
 
 
 def _lisible(champ: str, valeur: object) -> str:

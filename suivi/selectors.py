@@ -16,6 +16,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -129,6 +130,7 @@ def avec_suivi(
         dernier_point=Subquery(dernier_point),
         prochain_jalon=Subquery(a_faire.values("titre")[:1]),
         prochaine_echeance=Subquery(a_faire.values("echeance")[:1]),
+        derniere_nouvelle=Coalesce(Subquery(dernier_point), "cree_le"),
         jalons_en_retard=Coalesce(
             Subquery(
                 a_faire.filter(echeance__lt=aujourd_hui)
@@ -142,10 +144,10 @@ def avec_suivi(
     ).annotate(
         sans_nouvelles=Case(
             When(
+                # Never written about: silent since it was recorded.
                 Q(statut__in=Proposition.STATUTS_ACTIFS)
-                & (
-                    Q(dernier_point__lt=seuil_sans_nouvelles(maintenant))
-                    | Q(dernier_point__isnull=True)
+                & Q(
+                    derniere_nouvelle__lt=seuil_sans_nouvelles(maintenant),
                 ),
                 then=Value(True),
             ),
@@ -161,7 +163,7 @@ def proposition(pk: int) -> Proposition:
         avec_suivi(Proposition.objects.select_related("sujet__axe", "journee_origine"))
         .prefetch_related(
             _pilotages_du_sujet(),
-            Prefetch("jalons", queryset=Jalon.objects.order_by("fait_le", "echeance", "id")),
+            Prefetch("jalons", queryset=jalons_dans_l_ordre()),
             Prefetch(
                 "retours_test",
                 queryset=RetourTest.objects.select_related("journee").order_by("-journee__date"),
@@ -181,17 +183,15 @@ def _pilotages_du_sujet() -> Prefetch:
 
 
 def journal(proposition: Proposition, *, limite: int | None = 50) -> list[PointAvancement]:
-    """The journal, newest first; ``limite`` entries, or all of them with ``None``."""
+    """The journal, newest first: ``limite`` entries and one more (to tell there are more),
+    or all of them with ``None``."""
     entrees = proposition.journal.select_related("auteur").order_by("-cree_le", "-id")
-    return list(entrees[:limite] if limite else entrees)
+    return list(entrees[: limite + 1] if limite else entrees)
 
 
-def jalons(proposition: Proposition) -> QuerySet[Jalon]:
-    return proposition.jalons.order_by("fait_le", "echeance", "id")
-
-
-def retours_test(proposition: Proposition) -> QuerySet[RetourTest]:
-    return proposition.retours_test.select_related("journee").order_by("-journee__date")
+def jalons_dans_l_ordre() -> QuerySet[Jalon]:
+    """Milestones to reach first (soonest first), then those reached (latest first)."""
+    return Jalon.objects.order_by(F("fait_le").desc(nulls_first=True), "echeance", "id")
 
 
 # --- Pilote workspace ---------------------------------------------------------------------

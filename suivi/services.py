@@ -10,7 +10,7 @@ never silently overwritten. Journal entries themselves never conflict.
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -57,12 +57,9 @@ def proposition_creer(
         description=description.strip(),
         journee_origine=journee_origine,
     )
-    naissance = (
-        f"Proposition née lors de la journée « {journee_origine.titre} »."
-        if journee_origine
-        else "Proposition enregistrée."
+    PointAvancement.objects.create(
+        proposition=proposition, auteur=par, texte=_naissance(journee_origine)
     )
-    PointAvancement.objects.create(proposition=proposition, auteur=par, texte=naissance)
     return proposition
 
 
@@ -98,6 +95,8 @@ def _nouvel_etat(proposition: Proposition, demande: Changement) -> dict[str, Any
 
     avancement = demande.avancement if demande.avancement is not None else proposition.avancement
     if statut == Statut.REALISEE:
+        if demande.avancement is not None and demande.avancement != 100:
+            erreurs["avancement"] = "Une proposition réalisée est à 100 %."
         avancement = 100  # done is done
     if not 0 <= avancement <= 100:
         erreurs["avancement"] = "L'avancement va de 0 à 100 %."
@@ -142,14 +141,17 @@ def proposition_mettre_a_jour(
     pk = proposition.pk if isinstance(proposition, Proposition) else proposition
     proposition = Proposition.objects.select_for_update().get(pk=pk)
     exiger_modification(par, proposition)
-    etat = _nouvel_etat(proposition, changement)
-    texte = texte.strip()
-    if etat and proposition.version != version:
+    # A change asked from a page built on an older state is refused before anything else:
+    # the author sees the current state, rather than an error about a state they never saw.
+    demande = {k: v for k, v in asdict(changement).items() if k != "motif_abandon"}
+    if proposition.version != version and any(v is not None for v in demande.values()):
         raise ValidationError(
             "La proposition a été modifiée entre-temps (voir le journal) : vérifiez son état "
             "actuel, affiché ci-dessus, puis validez à nouveau.",
             code="perimee",
         )
+    etat = _nouvel_etat(proposition, changement)
+    texte = texte.strip()
     if not etat and not texte:
         return None
     changements = {
@@ -170,11 +172,11 @@ def proposition_mettre_a_jour(
 
 
 # --- Milestones ---------------------------------------------------------------------------
-def _journaliser_jalon(jalon: Jalon, evenement: str, par: Agent) -> None:
+def _journaliser_jalon(jalon: Jalon, evenement: str, par: Agent, **details: Any) -> None:
     PointAvancement.objects.create(
         proposition_id=jalon.proposition_id,
         auteur=par,
-        changements={"jalon": {"titre": jalon.titre, "evenement": evenement}},
+        changements={"jalon": {"titre": jalon.titre, "evenement": evenement, **details}},
     )
 
 
@@ -210,10 +212,13 @@ def _jalon_verrouille(jalon: Jalon | int, par: Agent) -> Jalon:
 @transaction.atomic
 def jalon_modifier(*, jalon: Jalon | int, titre: str, echeance: dt.date, par: Agent) -> Jalon:
     jalon = _jalon_verrouille(jalon, par)
-    jalon.titre = _valider_jalon(titre, echeance)
-    jalon.echeance = echeance
+    titre = _valider_jalon(titre, echeance)
+    avant = {"titre": jalon.titre, "echeance": jalon.echeance.isoformat()}
+    if (titre, echeance) == (jalon.titre, jalon.echeance):
+        return jalon  # nothing changed: no journal entry (it would hide a silence)
+    jalon.titre, jalon.echeance = titre, echeance
     jalon.save(update_fields=["titre", "echeance"])
-    _journaliser_jalon(jalon, "modifie", par)
+    _journaliser_jalon(jalon, "modifie", par, avant=avant, echeance=echeance.isoformat())
     return jalon
 
 
@@ -276,22 +281,26 @@ def retour_test_ajouter(
 
 
 # --- CSV import ---------------------------------------------------------------------------
-COLONNES_IMPORT = ("sujet", "titre", "description")
+TITRE_MAX: int = Proposition._meta.get_field("titre").max_length or 250
 
 
-@transaction.atomic
-def propositions_importer(*, journee: Journee, contenu: bytes, par: Agent) -> list[Proposition]:
-    """Imports the propositions of a Créer journée from a CSV file (columns: sujet, titre,
-    description; separated by ; or ,). All or nothing: one bad line and nothing is written;
-    the errors name their line."""
-    _exiger_lab(par)
+def _naissance(journee: Journee | None) -> str:
+    if journee is None:
+        return "Proposition enregistrée."
+    return f"Proposition née lors de la journée « {journee.titre} »."
+
+
+def _lire_csv(contenu: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """The non-empty lines of a CSV file, with their line number in the file."""
     try:
         texte = contenu.decode("utf-8-sig")
     except UnicodeDecodeError:
         texte = contenu.decode("cp1252", errors="replace")  # Excel's default in France
+    if "\x00" in texte:
+        raise ValidationError("Ce fichier n'est pas un fichier texte CSV.")
     premiere_ligne = texte.splitlines()[0] if texte else ""
     separateur = ";" if premiere_ligne.count(";") >= premiere_ligne.count(",") else ","
-    lecteur = csv.DictReader(io.StringIO(texte), delimiter=separateur)
+    lecteur = csv.DictReader(io.StringIO(texte), delimiter=separateur, restkey="_en_trop")
     entetes = [(e or "").strip().lower() for e in (lecteur.fieldnames or [])]
     manquantes = [c for c in ("sujet", "titre") if c not in entetes]
     if manquantes:
@@ -300,28 +309,65 @@ def propositions_importer(*, journee: Journee, contenu: bytes, par: Agent) -> li
             + ", ".join(manquantes)
             + "."
         )
+    lignes = []
+    try:
+        for ligne in lecteur:
+            valeurs = {
+                (cle or "").strip().lower(): valeur
+                if isinstance(valeur, list)
+                else (valeur or "").strip()
+                for cle, valeur in ligne.items()
+            }
+            if any(valeurs.values()):
+                lignes.append((lecteur.line_num, valeurs))
+    except csv.Error as erreur:
+        raise ValidationError(
+            f"Fichier CSV illisible (ligne {lecteur.line_num}) : {erreur}."
+        ) from None
+    return lignes
+
+
+@transaction.atomic
+def propositions_importer(*, journee: Journee, contenu: bytes, par: Agent) -> list[Proposition]:
+    """Imports the propositions of a Créer journée from a CSV file (columns: sujet, titre,
+    description; separated by ; or ,). All or nothing: one bad line and nothing is written;
+    the errors name their line in the file."""
+    _exiger_lab(par)
+    if journee.phase != Phase.CREER:
+        raise ValidationError("Les propositions naissent lors des journées « Créer ».")
     sujets = {s.slug: s for s in Sujet.objects.all()}
     sujets_par_titre = {s.titre.casefold(): s for s in sujets.values()}
     erreurs = []
-    lignes = []
-    for numero, ligne in enumerate(lecteur, start=2):
-        valeurs = {(k or "").strip().lower(): (v or "").strip() for k, v in ligne.items()}
-        if not any(valeurs.values()):
-            continue
-        sujet = sujets.get(valeurs["sujet"]) or sujets_par_titre.get(valeurs["sujet"].casefold())
+    nouvelles = []
+    for numero, valeurs in _lire_csv(contenu):
+        nom_sujet, titre = valeurs.get("sujet", ""), valeurs.get("titre", "")
+        sujet = sujets.get(nom_sujet) or sujets_par_titre.get(nom_sujet.casefold())
+        if "_en_trop" in valeurs:
+            erreurs.append(
+                f"Ligne {numero} : trop de colonnes (une virgule ou un point-virgule dans un "
+                "texte doit être entre guillemets)."
+            )
         if sujet is None:
-            erreurs.append(f"Ligne {numero} : sujet inconnu « {valeurs['sujet']} ».")
-        if not valeurs["titre"]:
+            erreurs.append(f"Ligne {numero} : sujet inconnu « {nom_sujet} ».")
+        if not titre:
             erreurs.append(f"Ligne {numero} : le titre est vide.")
-        lignes.append((sujet, valeurs["titre"], valeurs.get("description", "")))
+        elif len(titre) > TITRE_MAX:
+            erreurs.append(f"Ligne {numero} : le titre dépasse {TITRE_MAX} caractères.")
+        nouvelles.append(
+            Proposition(
+                sujet=sujet,
+                titre=titre,
+                description=valeurs.get("description", ""),
+                journee_origine=journee,
+            )
+        )
     if erreurs:
         raise ValidationError(erreurs)
-    if not lignes:
+    if not nouvelles:
         raise ValidationError("Le fichier ne contient aucune proposition.")
-    return [
-        proposition_creer(
-            sujet=sujet, titre=titre, description=description, journee_origine=journee, par=par
-        )
-        for sujet, titre, description in lignes
-        if sujet is not None
-    ]
+    Proposition.objects.bulk_create(nouvelles, batch_size=500)
+    PointAvancement.objects.bulk_create(
+        [PointAvancement(proposition=p, auteur=par, texte=_naissance(journee)) for p in nouvelles],
+        batch_size=500,
+    )
+    return nouvelles

@@ -118,6 +118,9 @@ def propositions_journee(request: Requete, pk: int) -> HttpResponse:
 
 
 # --- Proposition page -----------------------------------------------------------------------
+TAILLE_JOURNAL = 50
+
+
 def _proposition(pk: int) -> Proposition:
     try:
         return selectors.proposition(pk)
@@ -126,11 +129,14 @@ def _proposition(pk: int) -> Proposition:
 
 
 def _contexte_proposition(request: Requete, proposition: Proposition, **extra) -> dict[str, object]:
-    tout = request.GET.get("journal") == "tout"
+    # The whole journal was asked for: on the page (?journal=tout), or by its HTMX updates.
+    tout = "tout" in (request.GET.get("journal"), request.POST.get("journal"))
+    journal = selectors.journal(proposition, limite=None if tout else TAILLE_JOURNAL)
     modifiable = peut_modifier(request.user, proposition)
     contexte: dict[str, object] = {
         "proposition": proposition,
-        "journal": selectors.journal(proposition, limite=None if tout else 50),
+        "journal": journal[:TAILLE_JOURNAL] if not tout else journal,
+        "journal_tronque": not tout and len(journal) > TAILLE_JOURNAL,
         "journal_complet": tout,
         "modifiable": modifiable,
         "organisateur": est_lab(request.user),

@@ -286,3 +286,79 @@ def test_csv_import_is_all_or_nothing_and_names_the_lines(lab, creer):
 def test_csv_import_needs_its_columns(lab, creer):
     with pytest.raises(ValidationError, match="Manquantes : sujet"):
         services.propositions_importer(journee=creer, contenu=b"titre\nX\n", par=lab)
+
+
+def test_csv_import_reports_the_lines_that_would_break_the_database(lab, creer):
+    SujetFactory(slug="accueil")
+    contenu = (
+        "sujet;titre;description\n"
+        "accueil;Parrainage;ok\n"
+        "\n"
+        f"accueil;{'x' * 251};trop long\n"
+        "accueil;Trop;de;colonnes\n"
+    ).encode()
+    with pytest.raises(ValidationError) as erreur:
+        services.propositions_importer(journee=creer, contenu=contenu, par=lab)
+    assert erreur.value.messages == [
+        "Ligne 4 : le titre dépasse 250 caractères.",
+        "Ligne 5 : trop de colonnes (une virgule ou un point-virgule dans un texte doit être "
+        "entre guillemets).",
+    ]
+    assert not Proposition.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("contenu", "message"),
+    [
+        (b"sujet;titre\naccueil;A\x00B\n", "pas un fichier texte CSV"),
+        (b'sujet;titre\naccueil;"' + b"x" * 200_000 + b'"\n', "Fichier CSV illisible"),
+    ],
+    ids=["octet-nul", "champ-geant"],
+)
+def test_csv_import_refuses_unreadable_files(lab, creer, contenu, message):
+    SujetFactory(slug="accueil")
+    with pytest.raises(ValidationError, match=message):
+        services.propositions_importer(journee=creer, contenu=contenu, par=lab)
+
+
+def test_csv_import_runs_a_fixed_number_of_queries(lab, creer, django_assert_max_num_queries):
+    SujetFactory(slug="accueil")
+    contenu = ("sujet;titre\n" + "".join(f"accueil;Idée {n}\n" for n in range(200))).encode()
+    with django_assert_max_num_queries(12):
+        creees = services.propositions_importer(journee=creer, contenu=contenu, par=lab)
+    assert len(creees) == 200
+    assert PointAvancement.objects.filter(proposition__journee_origine=creer).count() == 200
+
+
+def test_a_stale_form_for_a_state_change_is_told_before_lifecycle_errors(proposition, pilote):
+    mettre_a_jour(proposition, pilote, statut=Statut.MAQUETTEE)
+    mettre_a_jour(proposition, pilote, statut=Statut.TESTEE)
+    with pytest.raises(ValidationError) as erreur:
+        services.proposition_mettre_a_jour(
+            proposition=proposition,
+            par=pilote,
+            version=0,
+            changement=Changement(statut=Statut.MAQUETTEE),
+        )
+    assert erreur.value.code == "perimee"
+
+
+def test_a_done_proposition_refuses_another_avancement(pilote):
+    realisee = PropositionFactory(
+        sujet=pilote.pilotages.get().sujet, statut=Statut.REALISEE, avancement=100
+    )
+    with pytest.raises(ValidationError) as erreur:
+        mettre_a_jour(realisee, pilote, avancement=60)
+    assert erreur.value.message_dict["avancement"] == ["Une proposition réalisée est à 100 %."]
+
+
+def test_saving_a_milestone_unchanged_writes_nothing(proposition, pilote):
+    jalon = JalonFactory(proposition=proposition, titre="Cadrage")
+    services.jalon_modifier(jalon=jalon, titre="Cadrage", echeance=jalon.echeance, par=pilote)
+    assert not proposition.journal.exists()
+    nouvelle = jalon.echeance + dt.timedelta(days=7)
+    services.jalon_modifier(jalon=jalon, titre="Cadrage", echeance=nouvelle, par=pilote)
+    (ligne,) = proposition.journal.get().changements_lisibles()
+    assert ligne == (
+        f"Jalon « Cadrage » : modifié, échéance {jalon.echeance:%d/%m/%Y} → {nouvelle:%d/%m/%Y}"
+    )

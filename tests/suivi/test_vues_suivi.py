@@ -475,3 +475,54 @@ def test_a_bad_csv_is_refused_with_its_lines_and_nothing_written(client_lab):
         reverse("propositions_journee", kwargs={"pk": journee.pk}), {"fichier": autre}
     )
     assert reponse.status_code == 422 and "Choisissez un fichier .csv" in texte(reponse)
+
+
+def test_a_text_only_point_lands_even_after_two_state_changes(client_pilote, proposition):
+    client_pilote.post(url("proposition_point", proposition), point(statut="maquettee"), **HTMX)
+    client_pilote.post(
+        url("proposition_point", proposition),
+        point(**{"initial-statut": "maquettee", "statut": "testee", "version": "1"}),
+        **HTMX,
+    )
+    # The page was built when the proposition was an idea (version 0): text only.
+    reponse = client_pilote.post(
+        url("proposition_point", proposition), point(texte="Note."), **HTMX
+    )
+    assert reponse.status_code == 200
+    assert proposition.journal.filter(texte="Note.").exists()
+    # The same stale page changing the statut gets the current state (409), not a 422.
+    perimee = client_pilote.post(
+        url("proposition_point", proposition), point(statut="maquettee"), **HTMX
+    )
+    assert perimee.status_code == 409
+
+
+def test_a_proposition_never_written_about_is_silent_from_its_recording(client_pilote, pilotage):
+    recente = PropositionFactory(sujet=pilotage.sujet, statut=Statut.EN_COURS, titre="Récente")
+    ancienne = PropositionFactory(
+        sujet=pilotage.sujet,
+        statut=Statut.EN_COURS,
+        titre="Ancienne",
+        cree_le=timezone.now() - dt.timedelta(days=60),
+    )
+    (sujet,) = client_pilote.get(reverse("espace_pilote")).context["sujets"]
+    silence = {p.pk: p.sans_nouvelles for p in sujet.suivies}
+    assert silence == {recente.pk: False, ancienne.pk: True}
+
+
+def test_milestones_to_reach_come_first(client_agent):
+    proposition = PropositionFactory()
+    fait = JalonFactory(proposition=proposition, titre="Fait", fait_le=timezone.localdate())
+    a_faire = JalonFactory(proposition=proposition, titre="À faire")
+    reponse = client_agent.get(url("proposition", proposition))
+    assert list(reponse.context["proposition"].jalons.all()) == [a_faire, fait]
+
+
+def test_the_sujet_admin_does_not_change_proposition_state(client, proposition):
+    from faireadmin.models import Agent
+
+    client.force_login(Agent.objects.create_superuser("root@region.example", "x" * 12))
+    page = client.get(reverse("admin:sujets_sujet_change", args=[proposition.sujet_id]))
+    contenu = page.content.decode()
+    assert 'name="propositions-0-titre"' in contenu
+    assert 'name="propositions-0-statut"' not in contenu
