@@ -1,10 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from faireadmin.models import Agent, Direction
+from faireadmin import outbox
+from faireadmin.models import Agent, Direction, Notification
 
 
 @admin.register(Direction)
@@ -76,3 +77,58 @@ class AgentAdmin(UserAdmin):
     ordering = ["last_name", "first_name"]
     autocomplete_fields = ["direction"]
     readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox, for operators: what waits, what was sent, what failed and why."""
+
+    list_display = [
+        "sujet",
+        "destinataire",
+        "nature",
+        "statut",
+        "tentatives",
+        "cree_le",
+        "envoyee_le",
+    ]
+    list_filter = ["statut", "nature", ("cree_le", admin.DateFieldListFilter)]
+    search_fields = ["destinataire", "sujet", "objet"]
+    date_hierarchy = "cree_le"
+    actions = ["reessayer"]
+    fieldsets = (
+        (None, {"fields": ("nature", "objet", "periode", "destinataire", "agent")}),
+        ("Message", {"fields": ("sujet", "corps", "pieces_jointes")}),
+        (
+            "Envoi",
+            {
+                "fields": (
+                    "statut",
+                    "tentatives",
+                    "derniere_erreur",
+                    "prochaine_tentative",
+                    "cree_le",
+                    "envoyee_le",
+                )
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Réessayer l'envoi des notifications en échec")
+    def reessayer(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        nombre = outbox.reessayer(queryset)
+        if nombre:
+            self.message_user(request, f"{nombre} notification(s) remise(s) en envoi.")
+        else:
+            self.message_user(
+                request, "Aucune notification en échec dans la sélection.", messages.WARNING
+            )

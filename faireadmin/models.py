@@ -1,5 +1,7 @@
-"""The people core: agents (the custom user model, logging in by e-mail) and their directions."""
+"""The people core: agents (the custom user model, logging in by e-mail) and their directions;
+and the outbox of e-mails to them, which every part of the application writes to."""
 
+import datetime
 from functools import cached_property
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -125,3 +127,74 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     def group_names(self) -> frozenset[str]:
         """Names of the agent's groups, read once per request."""
         return frozenset(self.groups.values_list("name", flat=True))
+
+
+def _apres_le_delai_de_grace() -> "datetime.datetime":
+    # Left alone for two minutes: the send enqueued after commit should have done it by then;
+    # after that, the sweep takes over.
+    return timezone.now() + datetime.timedelta(minutes=2)
+
+
+class Notification(models.Model):
+    """The outbox: an e-mail, written in the same transaction as the change that causes it,
+    then sent by a Celery task once committed (or by the sweep, if that task got lost).
+
+    The key (nature, objet, destinataire, periode) is unique: a job run twice, or two workers
+    running it at once, cannot write, hence send, the same e-mail twice."""
+
+    class Statut(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente"
+        ENVOYEE = "envoyee", "Envoyée"
+        ECHEC = "echec", "En échec"
+
+    nature = models.CharField("nature", max_length=60)
+    objet = models.CharField("objet", max_length=100, help_text="Par exemple « inscription:12 ».")
+    destinataire = models.EmailField("destinataire")
+    periode = models.CharField(
+        "période", max_length=40, blank=True, help_text="Par exemple la semaine d'un résumé."
+    )
+    agent = models.ForeignKey(
+        Agent,
+        verbose_name="agent destinataire",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    sujet = models.CharField("sujet du message", max_length=250)
+    corps = models.TextField("texte du message")
+    pieces_jointes = models.JSONField("pièces jointes", default=list, blank=True)
+    statut = models.CharField(
+        "statut", max_length=12, choices=Statut.choices, default=Statut.EN_ATTENTE
+    )
+    tentatives = models.PositiveSmallIntegerField("tentatives", default=0)
+    derniere_erreur = models.TextField("dernière erreur", blank=True)
+    prochaine_tentative = models.DateTimeField(
+        "prochaine tentative au plus tard", default=_apres_le_delai_de_grace
+    )
+    cree_le = models.DateTimeField("créée le", default=timezone.now)
+    envoyee_le = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification"
+        ordering = ["-cree_le"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nature", "objet", "destinataire", "periode"], name="notification_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(statut__in=["en_attente", "envoyee", "echec"]),
+                name="notification_statut_valide",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["prochaine_tentative"],
+                condition=models.Q(statut="en_attente"),
+                name="notification_a_envoyer_idx",
+            ),
+            models.Index(fields=["statut", "nature"], name="notification_statut_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sujet} → {self.destinataire}"

@@ -154,19 +154,23 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 # Publishing must never hang a web request when Redis is slow or gone.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_timeout": 2,
-    "socket_connect_timeout": 2,
-    "max_retries": 1,
+    "socket_timeout": 1,
+    "socket_connect_timeout": 1,
+    # Longer than any retry countdown (30 minutes at most): a task is never redelivered while
+    # it waits for its retry. Sends planned further ahead are found by periodic scans.
     "visibility_timeout": 3600,
 }
+# One attempt: a notification not published is sent by the sweep (faireadmin.outbox).
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -218,6 +222,12 @@ LOGGING = {
 FAIREADMIN = {
     # Site address used in e-mails and calendar invitations.
     "SITE_URL": env.str("SITE_URL", default="http://127.0.0.1:8000"),
-    # A proposition still in progress with no journal entry for this long is flagged.
+    # A proposition still in progress with no journal entry for this long is flagged, and
+    # the pilotes of a sujet that silent get a reminder.
     "JOURS_SANS_NOUVELLES": env.int("JOURS_SANS_NOUVELLES", default=30),
+    # Still silent (or a milestone still overdue) this many days after the reminder: the
+    # équipe du Lab' is told.
+    "JOURS_AVANT_ESCALADE": env.int("JOURS_AVANT_ESCALADE", default=15),
+    # The pilotes' weekly digest lists the milestones due within this many days.
+    "JOURS_JALONS_A_VENIR": env.int("JOURS_JALONS_A_VENIR", default=15),
 }

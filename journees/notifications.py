@@ -1,11 +1,15 @@
-"""E-mails to agents about their registrations, each with its calendar invitation."""
+"""E-mails to agents about their registrations, each with its calendar invitation. They go
+through the outbox (``faireadmin.outbox``): written with the change, sent after the commit."""
+
+import datetime as dt
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from faireadmin import outbox
+from faireadmin.models import Notification
 from journees import calendrier
 from journees.models import Inscription
 
@@ -16,6 +20,7 @@ SUJETS = {
     "attente": "Liste d'attente : {titre}, le {date}",
     "promotion": "Une place s'est libérée : vous êtes inscrit·e à {titre}, le {date}",
     "annulation": "Inscription annulée : {titre}, le {date}",
+    "rappel_j2": "Rappel : {titre}, après-demain, le {date}",
 }
 
 
@@ -34,7 +39,8 @@ def lien_annulation(inscription: Inscription) -> str:
     return settings.FAIREADMIN["SITE_URL"] + chemin
 
 
-def message(inscription: Inscription, evenement: str) -> EmailMessage:
+def notifier(inscription: Inscription, evenement: str, *, periode: str = "") -> Notification | None:
+    """Writes the e-mail about ``evenement`` (a key of ``SUJETS``) into the outbox."""
     journee = inscription.journee
     contexte = {
         "inscription": inscription,
@@ -43,15 +49,21 @@ def message(inscription: Inscription, evenement: str) -> EmailMessage:
         "lien_journee": settings.FAIREADMIN["SITE_URL"] + journee.get_absolute_url(),
         "lien_annulation": lien_annulation(inscription),
     }
-    courriel = EmailMessage(
-        subject=SUJETS[evenement].format(titre=journee.titre, date=f"{journee.date:%d/%m/%Y}"),
-        body=render_to_string(f"journees/courriels/{evenement}.txt", contexte),
-        to=[inscription.agent.email],
+    return outbox.notifier(
+        nature=f"inscription.{evenement}",
+        objet=f"inscription:{inscription.pk}",
+        destinataire=inscription.agent,
+        periode=periode,
+        sujet=SUJETS[evenement].format(titre=journee.titre, date=f"{journee.date:%d/%m/%Y}"),
+        corps=render_to_string(f"journees/courriels/{evenement}.txt", contexte),
+        pieces_jointes=[
+            outbox.piece_jointe(
+                "journee.ics", calendrier.invitation(inscription).decode(), "text/calendar"
+            )
+        ],
     )
-    courriel.attach("journee.ics", calendrier.invitation(inscription).decode(), "text/calendar")
-    return courriel
 
 
-def envoyer(inscription_id: int, evenement: str) -> None:
-    inscription = Inscription.objects.select_related("agent", "journee").get(pk=inscription_id)
-    message(inscription, evenement).send()
+def rappeler(inscription: Inscription, *, jour: dt.date) -> Notification | None:
+    """The J-2 reminder, once per registration and date of the journée."""
+    return notifier(inscription, "rappel_j2", periode=jour.isoformat())

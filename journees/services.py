@@ -7,14 +7,13 @@ agents registering at once can never overbook a journée. The database constrain
 active registration per agent and journée, unique ranks) remain the last word.
 
 Refusals are ``ValidationError`` with a French message; authorisation failures are
-``PermissionDenied``. E-mails are sent by a Celery task enqueued once the transaction has
-committed.
+``PermissionDenied``. E-mails are written into the outbox in the same transaction, and sent
+by a Celery task once it has committed (see ``faireadmin.outbox``).
 """
 
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +22,7 @@ from django.utils import timezone
 
 from faireadmin.models import Agent
 from faireadmin.roles import est_lab
-from journees import tasks
+from journees import notifications
 from journees.models import AbonnementCalendrier, Inscription, Journee
 from sujets.models import Sujet
 
@@ -37,9 +36,8 @@ DECALAGE_RANGS = 1_000_000
 
 # --- Notifications ------------------------------------------------------------------------
 def _notifier(inscription: Inscription, evenement: str) -> None:
-    transaction.on_commit(
-        partial(tasks.notifier_inscription.delay, inscription.pk, evenement), robust=True
-    )
+    # Into the outbox, in this transaction: the e-mail exists if and only if the change does.
+    notifications.notifier(inscription, evenement)
 
 
 # --- Locks and ranks ----------------------------------------------------------------------
@@ -311,6 +309,21 @@ def journee_enregistrer_bilan(
     journee.enseignements = enseignements.strip()
     journee.save(update_fields=["nombre_participants", "enseignements", "modifie_le"])
     return journee
+
+
+# --- Jobs ---------------------------------------------------------------------------------
+def rappels_j2(*, maintenant: dt.datetime | None = None) -> int:
+    """The reminder to confirmed registrants of the journées two days from now. Run it as
+    often as you like: each registrant gets it once. Returns how many were written now."""
+    jour = timezone.localdate(maintenant or timezone.now()) + dt.timedelta(days=2)
+    inscriptions = Inscription.objects.filter(
+        journee__date=jour, statut=Statut.CONFIRMEE, agent__is_active=True
+    ).select_related("agent", "journee")
+    ecrits = 0
+    for inscription in inscriptions:
+        with transaction.atomic():
+            ecrits += notifications.rappeler(inscription, jour=jour) is not None
+    return ecrits
 
 
 # --- Calendar feed ------------------------------------------------------------------------

@@ -1,18 +1,9 @@
-from smtplib import SMTPException
-
 from celery import shared_task
 
-from journees import notifications
+from journees import services
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=6,
-)
-def notifier_inscription(inscription_id: int, evenement: str) -> None:
-    """E-mails the agent about their registration (confirmation, waiting list, promotion,
-    cancellation)."""
-    notifications.envoyer(inscription_id, evenement)
+@shared_task(name="journees.rappels_j2", acks_late=True)
+def rappels_j2() -> int:
+    """Reminds confirmed registrants of the journées two days ahead (idempotent)."""
+    return services.rappels_j2()

@@ -1,0 +1,146 @@
+"""Notifications that are never lost and never sent twice.
+
+``notifier`` writes the e-mail into the outbox (``Notification``) inside the caller's
+transaction: it exists if and only if the change that causes it was committed. After the
+commit, a Celery task is asked to send it. Should the broker be down or slow, the request is
+not delayed (publishing is bounded, and skipped for a while after a failure): the sweep,
+run periodically by Celery beat, sends whatever is still waiting.
+
+Sending locks the row (``SELECT … FOR UPDATE SKIP LOCKED``) and only sends a notification
+still waiting: two workers, or a task and its redelivery, send it once. A worker killed while
+sending rolls its transaction back; the sweep sends the notification again later.
+"""
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Iterable
+from functools import partial
+
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from faireadmin.models import Agent, Notification
+
+logger = logging.getLogger(__name__)
+
+Statut = Notification.Statut
+TENTATIVES_MAX = 6
+# After a failed publish, the web process leaves the broker alone this long: the sweep sends.
+PAUSE_APRES_PANNE_DU_BROKER = 30.0
+_broker_en_panne_jusqua = 0.0
+
+
+def piece_jointe(nom: str, contenu: str, type_mime: str) -> dict[str, str]:
+    return {"nom": nom, "contenu": contenu, "type": type_mime}
+
+
+def notifier(
+    *,
+    nature: str,
+    objet: str,
+    destinataire: Agent | str,
+    sujet: str,
+    corps: str,
+    pieces_jointes: Iterable[dict[str, str]] = (),
+    periode: str = "",
+) -> Notification | None:
+    """Puts an e-mail in the outbox, within the current transaction, and sends it after the
+    commit. Returns None when this notification (same nature, objet, recipient and period)
+    already exists: it is never written, hence never sent, twice."""
+    agent = destinataire if isinstance(destinataire, Agent) else None
+    adresse = agent.email if agent else str(destinataire)
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                nature=nature,
+                objet=objet,
+                destinataire=adresse,
+                periode=periode,
+                agent=agent,
+                sujet=sujet,
+                corps=corps,
+                pieces_jointes=list(pieces_jointes),
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(partial(publier, notification.pk))
+    return notification
+
+
+def publier(pk: int) -> None:
+    """Asks a worker to send the notification; never raises, never blocks long."""
+    global _broker_en_panne_jusqua
+    if time.monotonic() < _broker_en_panne_jusqua:
+        return
+    from faireadmin.tasks import envoyer_notification  # tasks.py imports this module
+
+    try:
+        envoyer_notification.delay(pk)
+    except Exception:
+        _broker_en_panne_jusqua = time.monotonic() + PAUSE_APRES_PANNE_DU_BROKER
+        logger.warning("Broker indisponible : la notification %s attend le balayage.", pk)
+
+
+def delai_avant_nouvel_essai(tentatives: int) -> dt.timedelta:
+    """1, 2, 4, 8, 16 then 30 minutes: well under the broker's visibility timeout."""
+    return dt.timedelta(minutes=min(2 ** (tentatives - 1), 30))
+
+
+def envoyer(pk: int) -> Notification | None:
+    """Sends one waiting notification. Returns it (sent, waiting for another try, or failed
+    for good), or None when there is nothing to do (already sent, or being sent)."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, statut=Statut.EN_ATTENTE)
+            .first()
+        )
+        if notification is None:
+            return None
+        message = EmailMessage(
+            subject=notification.sujet, body=notification.corps, to=[notification.destinataire]
+        )
+        for piece in notification.pieces_jointes:
+            message.attach(piece["nom"], piece["contenu"], piece["type"])
+        notification.tentatives += 1
+        try:
+            message.send()
+        except Exception as erreur:  # SMTP down, refused recipient, anything: count it
+            notification.derniere_erreur = f"{type(erreur).__name__} : {erreur}"[:2000]
+            if notification.tentatives >= TENTATIVES_MAX:
+                notification.statut = Statut.ECHEC
+                logger.error("Notification %s abandonnée : %s", pk, notification.derniere_erreur)
+            else:
+                notification.prochaine_tentative = timezone.now() + delai_avant_nouvel_essai(
+                    notification.tentatives
+                )
+        else:
+            notification.statut = Statut.ENVOYEE
+            notification.envoyee_le = timezone.now()
+            notification.derniere_erreur = ""
+        notification.save()
+        return notification
+
+
+def a_balayer(maintenant: dt.datetime | None = None, limite: int = 500) -> list[int]:
+    """Waiting notifications whose send is overdue (lost task, broker down, retry due)."""
+    return list(
+        Notification.objects.filter(
+            statut=Statut.EN_ATTENTE, prochaine_tentative__lte=maintenant or timezone.now()
+        )
+        .order_by("prochaine_tentative")
+        .values_list("pk", flat=True)[:limite]
+    )
+
+
+def reessayer(notifications: Iterable[Notification]) -> int:
+    """Operators: gives failed notifications a new series of attempts, now."""
+    ids = [n.pk for n in notifications if n.statut == Statut.ECHEC]
+    Notification.objects.filter(pk__in=ids).update(
+        statut=Statut.EN_ATTENTE, tentatives=0, prochaine_tentative=timezone.now()
+    )
+    for pk in ids:
+        transaction.on_commit(partial(publier, pk))
+    return len(ids)

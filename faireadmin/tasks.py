@@ -1,0 +1,25 @@
+from celery import shared_task
+
+from faireadmin import outbox
+
+
+@shared_task(name="faireadmin.envoyer_notification", bind=True, acks_late=True)
+def envoyer_notification(self, notification_id: int) -> str:
+    """Sends one notification of the outbox; a transient failure is retried with a growing
+    delay, a notification that keeps failing ends up « en échec » (visible in the admin)."""
+    notification = outbox.envoyer(notification_id)
+    if notification is None:
+        return "rien à faire"
+    if notification.statut == notification.Statut.EN_ATTENTE and not self.request.is_eager:
+        delai = outbox.delai_avant_nouvel_essai(notification.tentatives)
+        raise self.retry(countdown=delai.total_seconds(), max_retries=None)
+    return notification.statut
+
+
+@shared_task(name="faireadmin.balayer_notifications", acks_late=True)
+def balayer_notifications() -> int:
+    """Sends again what is still waiting: lost tasks, broker outages, retries that are due."""
+    ids = outbox.a_balayer()
+    for pk in ids:
+        outbox.publier(pk)
+    return len(ids)
