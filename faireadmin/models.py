@@ -4,6 +4,7 @@ and the outbox of e-mails to them, which every part of the application writes to
 import datetime
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -130,9 +131,10 @@ class Agent(AbstractBaseUser, PermissionsMixin):
 
 
 def _apres_le_delai_de_grace() -> "datetime.datetime":
-    # Left alone for two minutes: the send enqueued after commit should have done it by then;
-    # after that, the sweep takes over.
-    return timezone.now() + datetime.timedelta(minutes=2)
+    # Left alone for a while (two minutes by default): the send enqueued after the commit
+    # should have done it by then; after that, the sweep takes over.
+    delai = settings.FAIREADMIN["SECONDES_AVANT_BALAYAGE"]
+    return timezone.now() + datetime.timedelta(seconds=delai)
 
 
 class Notification(models.Model):

@@ -230,4 +230,6 @@ FAIREADMIN = {
     "JOURS_AVANT_ESCALADE": env.int("JOURS_AVANT_ESCALADE", default=15),
     # The pilotes' weekly digest lists the milestones due within this many days.
     "JOURS_JALONS_A_VENIR": env.int("JOURS_JALONS_A_VENIR", default=15),
+    # A notification not sent this long after its creation is sent by the sweep.
+    "SECONDES_AVANT_BALAYAGE": env.int("SECONDES_AVANT_BALAYAGE", default=120),
 }

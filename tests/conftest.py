@@ -39,8 +39,10 @@ def client_agent(client, agent):
 def _taches_dans_le_processus(request):
     """Celery tasks run in the test's process, as in `make run` without a broker; the tests
     that start a real worker (fixture ``worker_celery``) send them through Redis."""
+    from faireadmin import outbox
     from faireadmin.celery import app
 
+    outbox._broker_en_panne_jusqua = 0.0  # a broker failure in one test stays there
     if "worker_celery" in request.fixturenames:
         yield
         return

@@ -30,7 +30,10 @@ def evenement(calendrier: Calendar):
 def test_confirmation_mail_has_the_invitation_and_a_cancel_link(
     django_capture_on_commit_callbacks, settings
 ):
-    settings.FAIREADMIN = {"SITE_URL": "https://faire-administration.region.example"}
+    settings.FAIREADMIN = {
+        **settings.FAIREADMIN,
+        "SITE_URL": "https://faire-administration.region.example",
+    }
     journee = JourneeFactory(
         titre="Explorer — Albi", date=dt.date(2027, 4, 10), lieu="Salle Jaurès"
     )

@@ -1,0 +1,154 @@
+"""The jobs with real parts: a Redis server, Celery workers in their own processes, an SMTP
+server. Data is committed (transactional tests) so that the workers see it."""
+
+import datetime as dt
+import time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from faireadmin.models import Notification
+from journees.models import Inscription
+from tests.factories import AgentFactory, InscriptionFactory, JourneeFactory
+from tests.vrais_services import (
+    BoiteSmtp,
+    RedisJetable,
+    ServeurMuet,
+    WorkerCelery,
+    attendre,
+    broker,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def redis():
+    serveur = RedisJetable()
+    serveur.demarrer()
+    yield serveur
+    serveur.arreter()
+
+
+@pytest.fixture
+def smtp():
+    with BoiteSmtp() as boite:
+        yield boite
+
+
+@pytest.fixture
+def workers():
+    demarres: list[WorkerCelery] = []
+
+    def demarrer(**kwargs) -> WorkerCelery:
+        worker = WorkerCelery(**kwargs, nom=f"travailleur{len(demarres)}")
+        demarres.append(worker)
+        return worker.demarrer()
+
+    yield demarrer
+    for worker in demarres:
+        worker.arreter()
+
+
+def s_inscrire(client, journee, agent):
+    client.force_login(agent)
+    return client.post(reverse("journee_inscription", kwargs={"pk": journee.pk}))
+
+
+def plus_rien_ne_bouge(smtp: BoiteSmtp, attendus: int) -> None:
+    attendre(lambda: len(smtp.messages) >= attendus, message=f"{attendus} e-mail(s) attendu(s)")
+    time.sleep(1.0)  # a duplicate would have arrived by now
+
+
+def test_a_registration_gives_exactly_one_confirmation(client, redis, smtp, workers):
+    workers(broker=redis.url, smtp=smtp.url)
+    agent = AgentFactory(email="ines@region.example")
+    with broker(redis.url):
+        reponse = s_inscrire(client, JourneeFactory(), agent)
+    assert reponse.status_code == 302
+    plus_rien_ne_bouge(smtp, 1)
+    assert smtp.destinataires() == ["ines@region.example"]
+    assert Notification.objects.get().statut == Notification.Statut.ENVOYEE
+
+
+def test_the_j2_job_run_twice_on_two_workers_sends_once(redis, smtp, workers):
+    from journees.tasks import rappels_j2
+
+    journee = JourneeFactory(date=timezone.localdate() + dt.timedelta(days=2))
+    inscrits = [InscriptionFactory(journee=journee).agent.email for _ in range(3)]
+    InscriptionFactory(journee=journee, statut=Inscription.Statut.ANNULEE)
+    InscriptionFactory(journee=JourneeFactory(date=timezone.localdate() + dt.timedelta(days=3)))
+    workers(broker=redis.url, smtp=smtp.url)
+    workers(broker=redis.url, smtp=smtp.url)
+    with broker(redis.url):
+        rappels_j2.delay()
+        rappels_j2.delay()
+    plus_rien_ne_bouge(smtp, 3)
+    assert smtp.destinataires() == sorted(inscrits)
+    assert {m.rcpt_tos[0] for m in smtp.messages} == set(inscrits)
+
+
+def test_a_worker_killed_while_sending_loses_nothing(client, redis, smtp, workers, settings):
+    settings.FAIREADMIN = {**settings.FAIREADMIN, "SECONDES_AVANT_BALAYAGE": 0}
+    agent = AgentFactory(email="reprise@region.example")
+    with ServeurMuet() as smtp_bloque:
+        premier = workers(broker=redis.url, smtp=f"smtp://127.0.0.1:{smtp_bloque.port}")
+        with broker(redis.url):
+            s_inscrire(client, JourneeFactory(), agent)
+        attendre(
+            lambda: premier.a_commence("faireadmin.envoyer_notification"),
+            message="le premier worker ne prend pas la tâche",
+        )
+        time.sleep(0.5)  # now waiting for the SMTP server's greeting, the row locked
+        premier.tuer()
+    assert Notification.objects.get().statut == Notification.Statut.EN_ATTENTE
+
+    workers(broker=redis.url, smtp=smtp.url)
+    from faireadmin.tasks import balayer_notifications
+
+    with broker(redis.url):
+        balayer_notifications.delay()
+    plus_rien_ne_bouge(smtp, 1)
+    assert smtp.destinataires() == ["reprise@region.example"]
+
+
+def test_redis_down_during_a_registration_then_back_the_mail_arrives_once(
+    client, redis, smtp, workers, settings
+):
+    settings.FAIREADMIN = {**settings.FAIREADMIN, "SECONDES_AVANT_BALAYAGE": 0}
+    agent = AgentFactory(email="patiente@region.example")
+    redis.arreter()
+    with broker(redis.url):
+        reponse = s_inscrire(client, JourneeFactory(), agent)
+    assert reponse.status_code == 302  # the agent sees no error
+    assert agent.inscriptions.get().statut == Inscription.Statut.CONFIRMEE
+    assert Notification.objects.get().statut == Notification.Statut.EN_ATTENTE
+
+    redis.demarrer()
+    workers(broker=redis.url, smtp=smtp.url)
+    from faireadmin.tasks import balayer_notifications
+
+    with broker(redis.url):
+        balayer_notifications.delay()
+        balayer_notifications.delay()  # beat may well run it twice
+    plus_rien_ne_bouge(smtp, 1)
+    assert smtp.destinataires() == ["patiente@region.example"]
+
+
+def test_a_broker_that_never_answers_does_not_hang_the_request(client):
+    agent = AgentFactory()
+    journee = JourneeFactory()
+    with ServeurMuet() as muet, broker(f"redis://127.0.0.1:{muet.port}/0"):
+        debut = time.monotonic()
+        reponse = s_inscrire(client, journee, agent)
+        duree = time.monotonic() - debut
+        # Right after, the broker is left alone: no second wait.
+        debut = time.monotonic()
+        s_inscrire(client, JourneeFactory(), AgentFactory())
+        seconde = time.monotonic() - debut
+    assert reponse.status_code == 302
+    assert duree < 2.0, f"{duree:.2f} s"
+    assert seconde < 0.5, f"{seconde:.2f} s"
+    assert journee.inscriptions.get().agent == agent
+    assert Notification.objects.filter(statut=Notification.Statut.EN_ATTENTE).count() == 2

@@ -1,0 +1,232 @@
+"""Real services for the tests of the jobs: a Redis server of the test's own (to stop and start
+it), a Celery worker in its own process (to kill it), an SMTP server that keeps what it
+receives, and a TCP server that accepts connections and never answers."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from django.db import connection
+
+RACINE = Path(__file__).resolve().parents[1]
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+def port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def attendre(condition, *, delai: float = 20.0, message: str = "") -> None:
+    limite = time.monotonic() + delai
+    while not condition():
+        if time.monotonic() > limite:
+            raise AssertionError(f"Délai dépassé : {message}")
+        time.sleep(0.05)
+
+
+class RedisJetable:
+    """A Redis server on a free port, that the test stops and starts at will."""
+
+    def __init__(self) -> None:
+        self.port = port_libre()
+        self.processus: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def repond(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def demarrer(self) -> None:
+        self.processus = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        attendre(self.repond, message="Redis ne démarre pas")
+
+    def arreter(self) -> None:
+        if self.processus:
+            self.processus.terminate()
+            self.processus.wait(timeout=10)
+            self.processus = None
+
+
+class BoiteSmtp:
+    """An SMTP server that keeps the messages it receives."""
+
+    class _Gestionnaire:
+        def __init__(self, messages: list) -> None:
+            self.messages = messages
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+            self.messages.append(envelope)
+            return "250 Message accepté"
+
+    def __init__(self) -> None:
+        self.port = port_libre()
+        self.messages: list = []
+        self._controleur = Controller(
+            self._Gestionnaire(self.messages), hostname="127.0.0.1", port=self.port
+        )
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def destinataires(self) -> list[str]:
+        return sorted(rcpt for m in self.messages for rcpt in m.rcpt_tos)
+
+    def __enter__(self) -> "BoiteSmtp":
+        self._controleur.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._controleur.stop()
+
+
+class ServeurMuet:
+    """Accepts TCP connections and never answers: a broker, or an SMTP server, that hangs."""
+
+    def __init__(self) -> None:
+        self._ecoute = socket.socket()
+        self._ecoute.bind(("127.0.0.1", 0))
+        self._ecoute.listen(50)
+        self.port = self._ecoute.getsockname()[1]
+        self._connexions: list[socket.socket] = []
+        self._fil = threading.Thread(target=self._accepter, daemon=True)
+
+    def _accepter(self) -> None:
+        while True:
+            try:
+                connexion, _ = self._ecoute.accept()
+            except OSError:
+                return
+            self._connexions.append(connexion)
+
+    def __enter__(self) -> "ServeurMuet":
+        self._fil.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._ecoute.close()
+        for connexion in self._connexions:
+            connexion.close()
+
+
+def url_base_de_test() -> str:
+    """The test database, as a DATABASE_URL for another process."""
+    reglages = connection.settings_dict
+    utilisateur = reglages["USER"] or "postgres"
+    mot_de_passe = f":{reglages['PASSWORD']}" if reglages["PASSWORD"] else ""
+    hote = reglages["HOST"] or "127.0.0.1"
+    port = reglages["PORT"] or 5432
+    return f"postgres://{utilisateur}{mot_de_passe}@{hote}:{port}/{reglages['NAME']}"
+
+
+class WorkerCelery:
+    """``celery worker`` in its own process, on the given broker and SMTP server, reading and
+    writing the test database."""
+
+    def __init__(self, *, broker: str, smtp: str, nom: str = "travailleur") -> None:
+        self.environnement = {
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "faireadmin.settings",
+            "DATABASE_URL": url_base_de_test(),
+            "REDIS_URL": broker,
+            "EMAIL_URL": smtp,
+            "EMAIL_TIMEOUT": "5",
+            "SECRET_KEY": "tests-du-worker",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.nom = nom
+        self.processus: subprocess.Popen | None = None
+        self.journal: list[str] = []
+
+    def demarrer(self) -> "WorkerCelery":
+        self.processus = subprocess.Popen(
+            [sys.executable, "-m", "celery", "--app", "faireadmin", "worker", "--pool", "solo",
+             "--loglevel", "INFO", "--hostname", f"{self.nom}@%h", "--without-heartbeat",
+             "--without-gossip", "--without-mingle"],
+            cwd=RACINE,
+            env=self.environnement,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )  # fmt: skip
+        self._lecteur = threading.Thread(target=self._lire, daemon=True)
+        self._lecteur.start()
+        attendre(
+            lambda: any("ready." in ligne for ligne in self.journal),
+            message="le worker ne démarre pas :\n" + "\n".join(self.journal[-20:]),
+        )
+        return self
+
+    def _lire(self) -> None:
+        assert self.processus and self.processus.stdout
+        for ligne in self.processus.stdout:
+            self.journal.append(ligne.rstrip())
+
+    def a_commence(self, tache: str) -> bool:
+        return any(f"Task {tache}[" in ligne and "received" in ligne for ligne in self.journal)
+
+    def tuer(self) -> None:
+        """SIGKILL: the worker dies in the middle of whatever it is doing."""
+        if self.processus:
+            self.processus.send_signal(signal.SIGKILL)
+            self._fin()
+
+    def arreter(self) -> None:
+        if self.processus:
+            self.processus.terminate()
+            try:
+                self.processus.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.processus.send_signal(signal.SIGKILL)
+            self._fin()
+
+    def _fin(self) -> None:
+        assert self.processus and self.processus.stdout
+        self.processus.wait(timeout=10)
+        self._lecteur.join(timeout=5)
+        self.processus.stdout.close()
+        self.processus = None
+
+
+@contextmanager
+def broker(url: str):
+    """Points this process's Celery app at another broker (and off eager mode)."""
+    from faireadmin import outbox
+    from faireadmin.celery import app
+
+    ancien = (app.conf.broker_url, app.conf.task_always_eager)
+
+    def repartir_de_zero() -> None:
+        app._pool = None
+        app.amqp._producer_pool = None
+        outbox._broker_en_panne_jusqua = 0.0
+
+    repartir_de_zero()
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    try:
+        yield
+    finally:
+        repartir_de_zero()
+        app.conf.broker_url, app.conf.task_always_eager = ancien
