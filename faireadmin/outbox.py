@@ -8,7 +8,9 @@ run periodically by Celery beat, sends whatever is still waiting.
 
 Sending locks the row (``SELECT … FOR UPDATE SKIP LOCKED``) and only sends a notification
 still waiting: two workers, or a task and its redelivery, send it once. A worker killed while
-sending rolls its transaction back; the sweep sends the notification again later.
+sending rolls its transaction back; the sweep sends the notification again later. Delivery is
+at least once: a worker killed between the SMTP server's acceptance and the commit would send
+that e-mail again (a window of milliseconds).
 """
 
 import datetime as dt
@@ -19,13 +21,16 @@ from functools import partial
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from faireadmin.models import Agent, Notification
 
 logger = logging.getLogger(__name__)
 
 Statut = Notification.Statut
+SUJET_MAX = Notification._meta.get_field("sujet").max_length or 250
 TENTATIVES_MAX = 6
 # After a failed publish, the web process leaves the broker alone this long: the sweep sends.
 PAUSE_APRES_PANNE_DU_BROKER = 30.0
@@ -45,12 +50,14 @@ def notifier(
     corps: str,
     pieces_jointes: Iterable[dict[str, str]] = (),
     periode: str = "",
+    maintenant: dt.datetime | None = None,
 ) -> Notification | None:
     """Puts an e-mail in the outbox, within the current transaction, and sends it after the
     commit. Returns None when this notification (same nature, objet, recipient and period)
     already exists: it is never written, hence never sent, twice."""
     agent = destinataire if isinstance(destinataire, Agent) else None
     adresse = agent.email if agent else str(destinataire)
+    sujet = Truncator(" ".join(sujet.split())).chars(SUJET_MAX)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -62,6 +69,7 @@ def notifier(
                 sujet=sujet,
                 corps=corps,
                 pieces_jointes=list(pieces_jointes),
+                cree_le=maintenant or timezone.now(),
             )
     except IntegrityError:
         return None
@@ -90,11 +98,13 @@ def delai_avant_nouvel_essai(tentatives: int) -> dt.timedelta:
 
 def envoyer(pk: int) -> Notification | None:
     """Sends one waiting notification. Returns it (sent, waiting for another try, or failed
-    for good), or None when there is nothing to do (already sent, or being sent)."""
+    for good), or None when there is nothing to do: already sent, being sent, or a retry not
+    due yet (a second task for it, from the sweep, must not spend an attempt early)."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
             .filter(pk=pk, statut=Statut.EN_ATTENTE)
+            .filter(Q(tentatives=0) | Q(prochaine_tentative__lte=timezone.now()))
             .first()
         )
         if notification is None:

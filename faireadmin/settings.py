@@ -144,6 +144,22 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Cache (the dashboards' figures, see faireadmin/fraicheur.py) --------------------------
+_cache_url = env.str("CACHE_URL", default=env.str("REDIS_URL", default=""))
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "faireadmin",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if _cache_url
+        # One process (make run): memory is shared by every request.
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- Celery (broker: Redis) -----------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
@@ -165,6 +181,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 1,
     "socket_connect_timeout": 1,
+    # No reconnection loop (it waits 2 s before giving up): one attempt, then the sweep.
+    "max_retries": 0,
     # Longer than any retry countdown (30 minutes at most): a task is never redelivered while
     # it waits for its retry. Sends planned further ahead are found by periodic scans.
     "visibility_timeout": 3600,

@@ -11,12 +11,15 @@ def envoyer_notification(self, notification_id: int) -> str:
     if notification is None:
         return "rien à faire"
     if notification.statut == notification.Statut.EN_ATTENTE and not self.request.is_eager:
-        delai = outbox.delai_avant_nouvel_essai(notification.tentatives)
-        raise self.retry(countdown=delai.total_seconds(), max_retries=None)
+        # Lands just after ``prochaine_tentative``; the attempts are counted in the database.
+        delai = outbox.delai_avant_nouvel_essai(notification.tentatives).total_seconds() + 5
+        raise self.retry(countdown=delai, max_retries=None)
     return notification.statut
 
 
-@shared_task(name="faireadmin.balayer_notifications", acks_late=True)
+@shared_task(
+    name="faireadmin.balayer_notifications", acks_late=True, soft_time_limit=300, time_limit=330
+)
 def balayer_notifications() -> int:
     """Sends again what is still waiting: lost tasks, broker outages, retries that are due."""
     ids = outbox.a_balayer()

@@ -3,7 +3,7 @@ from celery import shared_task
 from journees import services
 
 
-@shared_task(name="journees.rappels_j2", acks_late=True)
+@shared_task(name="journees.rappels_j2", acks_late=True, soft_time_limit=900, time_limit=960)
 def rappels_j2() -> int:
     """Reminds confirmed registrants of the journées two days ahead (idempotent)."""
     return services.rappels_j2()

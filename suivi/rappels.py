@@ -4,24 +4,30 @@ Each one goes into the outbox under a key that names the situation it is about (
 and the date of its last entry, the milestone and its due date, the week): running a job
 twice, or on two workers at once, writes, hence sends, each e-mail once. A new silence after
 a new entry, or a milestone postponed then overdue again, is a new situation.
+
+The Lab' is told when the pilotes' reminder about the same situation is ``JOURS_AVANT_ESCALADE``
+days old and nothing changed: never together with the reminder, even on a first run.
 """
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Max, Prefetch, Q
+from django.db import DatabaseError, transaction
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from faireadmin import outbox
-from faireadmin.models import Agent
+from faireadmin.models import Agent, Notification
 from faireadmin.roles import GROUPE_LAB
 from suivi import selectors
 from suivi.models import Jalon, Proposition
 from sujets.models import Pilotage, Sujet
+
+logger = logging.getLogger(__name__)
 
 ACTIFS = Proposition.STATUTS_ACTIFS
 
@@ -44,32 +50,73 @@ def _pilotes(chemin: str = "pilotages") -> Prefetch:
     )
 
 
-def _ecrire(
-    destinataires: Iterable[Agent],
-    *,
-    nature: str,
-    objet: str,
-    periode: str,
-    sujet: str,
-    gabarit: str,
-    contexte: dict,
-) -> int:
-    ecrits = 0
-    for agent in destinataires:
-        corps = render_to_string(f"suivi/courriels/{gabarit}.txt", {**contexte, "agent": agent})
-        with transaction.atomic():
-            ecrits += (
-                outbox.notifier(
-                    nature=nature,
-                    objet=objet,
-                    destinataire=agent,
-                    periode=periode,
-                    sujet=sujet,
-                    corps=corps,
-                )
-                is not None
+# An escalation is only sent within this window after it became due: a newcomer to the Lab'
+# is not sent every escalation still open.
+FENETRE_ESCALADE = dt.timedelta(days=14)
+
+
+class Redacteur:
+    """Writes a job's e-mails into the outbox, skipping those already written (known from one
+    query, so that re-running a job costs little), one case failing without stopping the rest."""
+
+    def __init__(self, *natures: str, maintenant: dt.datetime) -> None:
+        self.maintenant = maintenant
+        self.deja = set(
+            Notification.objects.filter(nature__in=natures).values_list(
+                "nature", "objet", "destinataire", "periode"
             )
-    return ecrits
+        )
+        self.ecrits = 0
+
+    def ecrire(
+        self,
+        destinataires: Iterable[Agent],
+        *,
+        nature: str,
+        objet: str,
+        periode: str,
+        sujet: str,
+        gabarit: str,
+        contexte: dict,
+    ) -> None:
+        for agent in destinataires:
+            cle = (nature, objet, agent.email, periode)
+            if cle in self.deja:
+                continue
+            corps = render_to_string(f"suivi/courriels/{gabarit}.txt", {**contexte, "agent": agent})
+            try:
+                with transaction.atomic():
+                    ecrit = outbox.notifier(
+                        nature=nature,
+                        objet=objet,
+                        destinataire=agent,
+                        periode=periode,
+                        sujet=sujet,
+                        corps=corps,
+                        maintenant=self.maintenant,
+                    )
+            except DatabaseError:
+                logger.exception("Notification %s impossible à écrire (%s).", nature, objet)
+                continue
+            self.deja.add(cle)
+            self.ecrits += ecrit is not None
+
+
+def _premiers_rappels(*natures: str) -> dict[tuple[str, str, str], dt.datetime]:
+    """When the first reminder about each situation was written: (nature, objet, période)."""
+    return {
+        (ligne["nature"], ligne["objet"], ligne["periode"]): ligne["premier"]
+        for ligne in Notification.objects.filter(nature__in=natures)
+        .values("nature", "objet", "periode")
+        .annotate(premier=Min("cree_le"))
+    }
+
+
+def _escalade_due(rappel: dt.datetime | None, maintenant: dt.datetime) -> bool:
+    if rappel is None:
+        return False
+    echeance = rappel + dt.timedelta(days=_reglage("JOURS_AVANT_ESCALADE"))
+    return echeance <= maintenant < echeance + FENETRE_ESCALADE
 
 
 def sujets_sans_nouvelles(maintenant: dt.datetime) -> list[Sujet]:
@@ -102,73 +149,79 @@ def jalons_en_retard(maintenant: dt.datetime) -> list[Jalon]:
 
 
 def rappels_pilotes(*, maintenant: dt.datetime | None = None) -> int:
-    """Reminds the pilotes of silent sujets and of overdue milestones; tells the Lab' of
-    those still silent, or still overdue, ``JOURS_AVANT_ESCALADE`` days later. Returns the
-    number of e-mails written by this run."""
+    """Reminds the pilotes of silent sujets and of overdue milestones; tells the Lab' of those
+    still silent, or still overdue, ``JOURS_AVANT_ESCALADE`` days after the reminder. Returns
+    the number of e-mails written by this run."""
     maintenant = maintenant or timezone.now()
-    escalade = dt.timedelta(
-        days=_reglage("JOURS_SANS_NOUVELLES") + _reglage("JOURS_AVANT_ESCALADE")
+    redacteur = Redacteur(
+        "sujet.sans_nouvelles",
+        "sujet.escalade",
+        "jalon.en_retard",
+        "jalon.escalade",
+        maintenant=maintenant,
     )
+    rappels = _premiers_rappels("sujet.sans_nouvelles", "jalon.en_retard")
     lab = _equipe_du_lab()
-    ecrits = 0
     for sujet in sujets_sans_nouvelles(maintenant):
         dernier_point = sujet.dernier_point  # type: ignore[attr-defined]
         periode = dernier_point.date().isoformat() if dernier_point else "jamais"
+        objet = f"sujet:{sujet.pk}"
+        pilotes = [p.agent for p in sujet.pilotages.all()]
         contexte = {
             "sujet_concerne": sujet,
             "lien": _lien(sujet.get_absolute_url()),
             "jours": _reglage("JOURS_SANS_NOUVELLES"),
-            "pilotes": [p.agent for p in sujet.pilotages.all()],
+            "pilotes": pilotes,
         }
-        ecrits += _ecrire(
-            (p.agent for p in sujet.pilotages.all()),
+        redacteur.ecrire(
+            pilotes,
             nature="sujet.sans_nouvelles",
-            objet=f"sujet:{sujet.pk}",
+            objet=objet,
             periode=periode,
             sujet=f"Sans nouvelles de « {sujet.titre} » depuis {contexte['jours']} jours",
             gabarit="sans_nouvelles",
             contexte=contexte,
         )
-        if dernier_point is None or dernier_point < maintenant - escalade:
-            ecrits += _ecrire(
+        if _escalade_due(rappels.get(("sujet.sans_nouvelles", objet, periode)), maintenant):
+            redacteur.ecrire(
                 lab,
                 nature="sujet.escalade",
-                objet=f"sujet:{sujet.pk}",
+                objet=objet,
                 periode=periode,
                 sujet=f"Sujet silencieux : « {sujet.titre} »",
                 gabarit="escalade_sujet",
                 contexte=contexte,
             )
-    aujourd_hui = timezone.localdate(maintenant)
     for jalon in jalons_en_retard(maintenant):
         proposition = jalon.proposition
         pilotes = [p.agent for p in proposition.sujet.pilotages.all()]
+        objet, periode = f"jalon:{jalon.pk}", jalon.echeance.isoformat()
         contexte = {
             "jalon": jalon,
             "proposition": proposition,
             "lien": _lien(proposition.get_absolute_url()),
             "pilotes": pilotes,
         }
-        ecrits += _ecrire(
+        redacteur.ecrire(
             pilotes,
             nature="jalon.en_retard",
-            objet=f"jalon:{jalon.pk}",
-            periode=jalon.echeance.isoformat(),
+            objet=objet,
+            periode=periode,
             sujet=f"Jalon en retard : « {jalon.titre} » ({proposition.titre})",
             gabarit="jalon_en_retard",
             contexte=contexte,
         )
-        if jalon.echeance < aujourd_hui - dt.timedelta(days=_reglage("JOURS_AVANT_ESCALADE")):
-            ecrits += _ecrire(
+        if _escalade_due(rappels.get(("jalon.en_retard", objet, periode)), maintenant):
+            redacteur.ecrire(
                 lab,
                 nature="jalon.escalade",
-                objet=f"jalon:{jalon.pk}",
-                periode=jalon.echeance.isoformat(),
+                objet=objet,
+                periode=periode,
                 sujet=f"Jalon toujours en retard : « {jalon.titre} » ({proposition.titre})",
                 gabarit="escalade_jalon",
                 contexte=contexte,
             )
-    return ecrits
+    return redacteur.ecrits
 
 
 def resume_hebdomadaire(*, maintenant: dt.datetime | None = None) -> int:
@@ -178,8 +231,13 @@ def resume_hebdomadaire(*, maintenant: dt.datetime | None = None) -> int:
     aujourd_hui = timezone.localdate(maintenant)
     annee, semaine, _ = aujourd_hui.isocalendar()
     horizon = aujourd_hui + dt.timedelta(days=_reglage("JOURS_JALONS_A_VENIR"))
-    ecrits = 0
+    periode = f"{annee}-S{semaine:02d}"
+    redacteur = Redacteur("pilote.resume_hebdomadaire", maintenant=maintenant)
     for pilote in Agent.objects.filter(pilotages__isnull=False, is_active=True).distinct():
+        if ("pilote.resume_hebdomadaire", f"agent:{pilote.pk}", pilote.email, periode) in (
+            redacteur.deja
+        ):
+            continue
         sujets = Sujet.objects.filter(pilotages__agent=pilote)
         silencieuses = list(
             selectors.avec_suivi(Proposition.objects.filter(sujet__in=sujets), maintenant)
@@ -207,13 +265,13 @@ def resume_hebdomadaire(*, maintenant: dt.datetime | None = None) -> int:
             "site": settings.FAIREADMIN["SITE_URL"],
             "lien_espace": _lien(reverse("espace_pilote")),
         }
-        ecrits += _ecrire(
+        redacteur.ecrire(
             [pilote],
             nature="pilote.resume_hebdomadaire",
             objet=f"agent:{pilote.pk}",
-            periode=f"{annee}-S{semaine:02d}",
+            periode=periode,
             sujet="Votre semaine de pilote : propositions à suivre et jalons à venir",
             gabarit="resume_hebdomadaire",
             contexte=contexte,
         )
-    return ecrits
+    return redacteur.ecrits

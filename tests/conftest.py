@@ -93,3 +93,12 @@ def dg(db):
     membre = AgentFactory()
     membre.groups.add(Group.objects.get_or_create(name=GROUPE_DG)[0])
     return membre
+
+
+@pytest.fixture(autouse=True)
+def _cache_vide():
+    """Each test starts with an empty cache (Redis, shared by the whole suite)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -152,3 +152,15 @@ def test_a_broker_that_never_answers_does_not_hang_the_request(client):
     assert seconde < 0.5, f"{seconde:.2f} s"
     assert journee.inscriptions.get().agent == agent
     assert Notification.objects.filter(statut=Notification.Statut.EN_ATTENTE).count() == 2
+
+
+def test_a_registration_with_redis_stopped_answers_at_once(client, redis):
+    redis.arreter()  # nothing listens on its port any more
+    agent = AgentFactory()
+    with broker(redis.url):
+        debut = time.monotonic()
+        reponse = s_inscrire(client, JourneeFactory(), agent)
+        duree = time.monotonic() - debut
+    assert reponse.status_code == 302
+    assert duree < 2.0, f"{duree:.2f} s"
+    assert agent.inscriptions.exists()

@@ -80,7 +80,10 @@ def test_a_transient_failure_is_retried_later_then_given_up(smtp_en_panne):
     assert (notification.statut, notification.tentatives) == (Statut.EN_ATTENTE, 1)
     assert "ConnectionRefusedError" in notification.derniere_erreur
     assert notification.prochaine_tentative >= avant + dt.timedelta(minutes=1)
+    assert outbox.envoyer(notification.pk) is None  # not due yet: no attempt spent early
     for _ in range(outbox.TENTATIVES_MAX - 1):
+        # Time passes until the retry is due.
+        Notification.objects.filter(pk=notification.pk).update(prochaine_tentative=timezone.now())
         outbox.envoyer(notification.pk)
     notification.refresh_from_db()
     assert (notification.statut, notification.tentatives) == (Statut.ECHEC, outbox.TENTATIVES_MAX)

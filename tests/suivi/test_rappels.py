@@ -95,26 +95,74 @@ def test_each_overdue_milestone_is_reminded_once_then_escalated(lab):
     JalonFactory(
         proposition=proposition, echeance=aujourd_hui - dt.timedelta(days=3), fait_le=aujourd_hui
     )
-    JalonFactory(proposition=proposition, echeance=aujourd_hui + dt.timedelta(days=3))
 
     assert rappels.rappels_pilotes(maintenant=MAINTENANT) == 1
     assert rappels.rappels_pilotes(maintenant=MAINTENANT) == 0
     assert envois("jalon.en_retard") == [
         ("pilote@region.example", f"jalon:{retard.pk}", retard.echeance.isoformat())
     ]
-    plus_tard = MAINTENANT + dt.timedelta(days=13)
-    # The Lab' for the milestone 16 days late, the pilote for the one now 10 days late.
-    assert rappels.rappels_pilotes(maintenant=plus_tard) == 2
+    # The Lab' is told 15 days after the reminder, not before, and once.
+    assert rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=14)) == 0
+    assert rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=15)) == 1
+    assert rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=16)) == 0
     assert [d for d, _, _ in envois("jalon.escalade")] == [lab.email]
-    assert len(envois("jalon.en_retard")) == 2
 
     retard.echeance = aujourd_hui + dt.timedelta(days=20)  # postponed, then late again
     retard.save()
-    # 21 days on: the postponed milestone is late again (a new reminder), the other one is
-    # now 18 days late (the Lab').
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=21)) == 2
-    assert len(envois("jalon.en_retard")) == 3
-    assert len(envois("jalon.escalade")) == 2
+    assert rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=21)) == 1
+    assert len(envois("jalon.en_retard")) == 2
+
+
+def test_never_escalated_together_with_the_reminder(lab):
+    """On a first run (or after an outage), a case long overdue gets its reminder first."""
+    pilote = PilotageFactory()
+    proposition = PropositionFactory(sujet=pilote.sujet, statut=Statut.EN_COURS)
+    PointAvancementFactory(proposition=proposition, cree_le=il_y_a(80))
+    JalonFactory(
+        proposition=proposition, echeance=timezone.localdate(MAINTENANT) - dt.timedelta(60)
+    )
+    rappels.rappels_pilotes(maintenant=MAINTENANT)
+    assert envois("sujet.escalade") == envois("jalon.escalade") == []
+    assert len(envois("sujet.sans_nouvelles")) == len(envois("jalon.en_retard")) == 1
+
+
+def test_a_newcomer_to_the_lab_is_not_sent_old_escalations(sujet_silencieux, lab):
+    rappels.rappels_pilotes(maintenant=MAINTENANT)
+    rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=15))
+    from django.contrib.auth.models import Group
+
+    from faireadmin.roles import GROUPE_LAB
+
+    nouveau = AgentFactory(email="nouveau@region.example")
+    nouveau.groups.add(Group.objects.get(name=GROUPE_LAB))
+    rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=60))
+    assert [d for d, _, _ in envois("sujet.escalade")] == [lab.email]
+
+
+def test_re_running_the_job_costs_few_queries(django_assert_max_num_queries):
+    for _ in range(10):
+        pilote = PilotageFactory()
+        proposition = PropositionFactory(sujet=pilote.sujet, statut=Statut.EN_COURS)
+        PointAvancementFactory(proposition=proposition, cree_le=il_y_a(40))
+        JalonFactory(
+            proposition=proposition, echeance=timezone.localdate(MAINTENANT) - dt.timedelta(3)
+        )
+    rappels.rappels_pilotes(maintenant=MAINTENANT)
+    with django_assert_max_num_queries(8):
+        assert rappels.rappels_pilotes(maintenant=MAINTENANT) == 0
+
+
+def test_long_titles_do_not_stop_the_job():
+    pilote = PilotageFactory()
+    proposition = PropositionFactory(sujet=pilote.sujet, statut=Statut.EN_COURS, titre="p" * 240)
+    PointAvancementFactory(proposition=proposition, cree_le=il_y_a(1))
+    JalonFactory(
+        proposition=proposition,
+        titre="j" * 240,
+        echeance=timezone.localdate(MAINTENANT) - dt.timedelta(3),
+    )
+    assert rappels.rappels_pilotes(maintenant=MAINTENANT) == 1
+    assert len(Notification.objects.get().sujet) == 250
 
 
 def test_the_weekly_digest_says_what_needs_attention_and_nothing_else():

@@ -1,0 +1,70 @@
+"""Cached figures that are never stale.
+
+Pages that cost many queries (the DG dashboard) cache their figures under a key that contains
+a *generation* number. Any change to the data the figures are made of moves the generation on,
+once the transaction has committed: the next request computes fresh figures. Model saves and
+deletions move it automatically (signals, connected in ``FaireAdminConfig.ready``); services
+that change rows with ``QuerySet.update()`` or bulk operations call ``invalider()`` themselves.
+
+The cache is Redis in production (shared by every web process), memory with ``make run``.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+CLE_GENERATION = "fraicheur:generation"
+DUREE = 60 * 60  # figures are recomputed at least hourly: "sans nouvelles" depends on the clock
+
+T = TypeVar("T")
+
+
+def generation() -> int:
+    valeur = cache.get(CLE_GENERATION)
+    if valeur is None:
+        cache.add(CLE_GENERATION, 1, timeout=None)
+        valeur = cache.get(CLE_GENERATION, 1)
+    return int(valeur)
+
+
+def _avancer() -> None:
+    try:
+        try:
+            cache.incr(CLE_GENERATION)
+        except ValueError:  # the key was evicted: any new value makes old entries unreachable
+            cache.set(CLE_GENERATION, generation() + 1, timeout=None)
+    except Exception:  # the cache is down: entries expire within DUREE anyway
+        logger.warning("Cache indisponible : invalidation impossible.", exc_info=True)
+
+
+def invalider() -> None:
+    """The data changed: cached figures are stale from the commit on."""
+    transaction.on_commit(_avancer)
+
+
+def en_cache(cle: str, calcul: Callable[[], T]) -> T:
+    """``calcul()``, cached until the data changes (or for an hour at most). Without a
+    working cache, computed every time."""
+    try:
+        complete = f"{cle}:g{generation()}"
+        valeur: Any = cache.get(complete)
+    except Exception:
+        logger.warning("Cache indisponible : calcul sans cache.", exc_info=True)
+        return calcul()
+    if valeur is None:
+        valeur = calcul()
+        try:
+            cache.set(complete, valeur, timeout=DUREE)
+        except Exception:
+            logger.warning("Cache indisponible : résultat non conservé.", exc_info=True)
+    return valeur
+
+
+def au_changement(sender: Any, **kwargs: Any) -> None:
+    """Receiver of post_save, post_delete and m2m_changed."""
+    invalider()
