@@ -8,6 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# Pango and a font for the PDF reports (WeasyPrint).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, pinned by constraints.txt, so that code changes reuse this layer.
 COPY pyproject.toml constraints.txt README.md ./
 RUN pip install -c constraints.txt . && pip uninstall --yes faire-administration

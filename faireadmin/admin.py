@@ -98,7 +98,7 @@ class NotificationAdmin(admin.ModelAdmin):
     actions = ["reessayer"]
     fieldsets = (
         (None, {"fields": ("nature", "objet", "periode", "destinataire", "agent")}),
-        ("Message", {"fields": ("sujet", "corps", "pieces_jointes")}),
+        ("Message", {"fields": ("sujet", "corps", "corps_html", "pieces_jointes")}),
         (
             "Envoi",
             {

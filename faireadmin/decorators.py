@@ -5,11 +5,12 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
-from faireadmin.roles import est_lab
+from faireadmin.roles import est_dg, est_lab
 
-Vue = Callable[..., HttpResponse]
+Vue = Callable[..., HttpResponseBase]
 
 
 def role_requis(test: Callable[..., bool]) -> Callable[[Vue], Vue]:
@@ -18,7 +19,7 @@ def role_requis(test: Callable[..., bool]) -> Callable[[Vue], Vue]:
     def decorateur(vue: Vue) -> Vue:
         @wraps(vue)
         @login_required
-        def verifiee(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def verifiee(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
             if not test(request.user):
                 raise PermissionDenied("Cette page est réservée.")
             return vue(request, *args, **kwargs)
@@ -29,3 +30,4 @@ def role_requis(test: Callable[..., bool]) -> Callable[[Vue], Vue]:
 
 
 lab_requis = role_requis(est_lab)
+dg_ou_lab_requis = role_requis(lambda user: est_dg(user) or est_lab(user))

@@ -165,6 +165,9 @@ class Notification(models.Model):
     )
     sujet = models.CharField("sujet du message", max_length=250)
     corps = models.TextField("texte du message")
+    corps_html = models.TextField(
+        "version HTML du message", blank=True, help_text="Facultative ; le texte reste envoyé."
+    )
     pieces_jointes = models.JSONField("pièces jointes", default=list, blank=True)
     statut = models.CharField(
         "statut", max_length=12, choices=Statut.choices, default=Statut.EN_ATTENTE

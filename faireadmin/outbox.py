@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable
 from functools import partial
 
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -48,6 +48,7 @@ def notifier(
     destinataire: Agent | str,
     sujet: str,
     corps: str,
+    corps_html: str = "",
     pieces_jointes: Iterable[dict[str, str]] = (),
     periode: str = "",
     maintenant: dt.datetime | None = None,
@@ -68,6 +69,7 @@ def notifier(
                 agent=agent,
                 sujet=sujet,
                 corps=corps,
+                corps_html=corps_html,
                 pieces_jointes=list(pieces_jointes),
                 cree_le=maintenant or timezone.now(),
             )
@@ -109,9 +111,11 @@ def envoyer(pk: int) -> Notification | None:
         )
         if notification is None:
             return None
-        message = EmailMessage(
+        message = EmailMultiAlternatives(
             subject=notification.sujet, body=notification.corps, to=[notification.destinataire]
         )
+        if notification.corps_html:
+            message.attach_alternative(notification.corps_html, "text/html")
         for piece in notification.pieces_jointes:
             message.attach(piece["nom"], piece["contenu"], piece["type"])
         notification.tentatives += 1

@@ -14,4 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("journees.urls")),
     path("", include("suivi.urls")),
+    path("", include("suivi.dg.urls")),
 ]

@@ -302,3 +302,81 @@ def _lisible(champ: str, valeur: object) -> str:
     if champ == "avancement":
         return f"{valeur} %"
     return str(valeur)
+
+
+class TypeRapport(models.TextChoices):
+    HEBDOMADAIRE = "hebdomadaire", "Hebdomadaire"
+    MENSUEL = "mensuel", "Mensuel"
+    PONCTUEL = "ponctuel", "Ponctuel"
+
+
+class Rapport(models.Model):
+    """A report to the direction générale: the figures frozen at the date it was built, and
+    what changed during its period. Weekly and monthly ones are built by Celery beat."""
+
+    Type = TypeRapport
+
+    type = models.CharField("type", max_length=12, choices=Type.choices)
+    axe = models.ForeignKey(
+        "axes.Axe",
+        verbose_name="axe",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rapports",
+    )
+    sujet = models.ForeignKey(
+        Sujet,
+        verbose_name="sujet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rapports",
+    )
+    debut = models.DateField("début de la période")
+    fin = models.DateField("fin de la période")
+    cree_le = models.DateTimeField("construit le", default=timezone.now)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="construit par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Vide : construit par la tâche planifiée.",
+    )
+    donnees = models.JSONField("chiffres figés", default=dict)
+
+    class Meta:
+        verbose_name = "rapport"
+        ordering = ["-fin", "-cree_le"]
+        constraints = [
+            # One weekly and one monthly report of the programme per period: the job is
+            # idempotent.
+            models.UniqueConstraint(
+                fields=["type", "fin"],
+                condition=Q(type__in=["hebdomadaire", "mensuel"]),
+                name="rapport_periodique_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(fin__gte=models.F("debut")), name="rapport_periode_valide"
+            ),
+            models.CheckConstraint(
+                condition=Q(axe__isnull=True) | Q(sujet__isnull=True),
+                name="rapport_un_seul_perimetre",
+            ),
+            models.CheckConstraint(
+                condition=Q(type="ponctuel") | Q(axe__isnull=True, sujet__isnull=True),
+                name="rapport_periodique_du_programme",
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=TypeRapport.values), name="rapport_type_valide"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        periode = f"du {self.debut:%d/%m/%Y} au {self.fin:%d/%m/%Y}"
+        return f"Rapport {self.get_type_display().lower()} {periode}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("rapport", kwargs={"pk": self.pk})

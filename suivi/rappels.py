@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -119,12 +119,15 @@ def _escalade_due(rappel: dt.datetime | None, maintenant: dt.datetime) -> bool:
     return echeance <= maintenant < echeance + FENETRE_ESCALADE
 
 
-def sujets_sans_nouvelles(maintenant: dt.datetime) -> list[Sujet]:
-    """Sujets with propositions in progress and no journal entry on any of them for
-    ``JOURS_SANS_NOUVELLES`` days; each carries ``dernier_point`` (or None)."""
+def sujets_sans_nouvelles(
+    maintenant: dt.datetime, sujets: QuerySet[Sujet] | None = None
+) -> list[Sujet]:
+    """Sujets (among ``sujets``) with propositions in progress and no journal entry on any of
+    them for ``JOURS_SANS_NOUVELLES`` days; each carries ``dernier_point`` (or None)."""
     seuil = maintenant - dt.timedelta(days=_reglage("JOURS_SANS_NOUVELLES"))
     return list(
-        Sujet.objects.annotate(
+        (sujets if sujets is not None else Sujet.objects.all())
+        .annotate(
             actives=Count("propositions", filter=Q(propositions__statut__in=ACTIFS), distinct=True),
             dernier_point=Max("propositions__journal__cree_le"),
         )

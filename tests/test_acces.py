@@ -16,6 +16,8 @@ EXEMPLES = {
     "inscription_pk": "1",
     "jalon_pk": "1",
     "jeton": "faux-jeton",
+    "quoi": "propositions",
+    "format": "csv",
 }
 
 
@@ -37,7 +39,8 @@ ORGANISATION = [
 
 
 def adresse(motif: URLPattern, **valeurs: str) -> str:
-    kwargs = {k: valeurs.get(k, EXEMPLES[k]) for k in motif.pattern.converters}
+    noms = list(motif.pattern.converters) or list(motif.pattern.regex.groupindex)
+    kwargs = {k: valeurs.get(k, EXEMPLES[k]) for k in noms}
     return reverse(motif.name, kwargs=kwargs)
 
 
@@ -69,9 +72,28 @@ def test_organiser_routes_refuse_agents(client_agent, motif):
     assert inscription.journee.inscriptions.get().statut == "confirmee"
 
 
+DIRECTION = [m for m in TOUTES if m.name.startswith(("tableau_de_bord", "export_dg", "rapport"))]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("motif", DIRECTION, ids=[m.name for m in DIRECTION])
+def test_direction_pages_refuse_agents_and_pilotes(client, motif):
+    from tests.factories import AgentFactory, AxeFactory, PilotageFactory
+
+    pilotage = PilotageFactory()
+    url = adresse(motif, slug=pilotage.sujet.slug if "sujet" in motif.name else AxeFactory().slug)
+    for qui in (AgentFactory(), pilotage.agent):
+        client.force_login(qui)
+        for methode in (client.get, client.post):
+            assert methode(url).status_code in (403, 405), (url, qui)
+
+
 def test_the_sweep_sees_the_pages():
     noms = {m.name for m in TOUTES}
     assert {"programme", "axe", "sujet", "deconnexion", "journees", "organisation"} <= noms
+    assert {"tableau_de_bord", "rapports", "rapport_pdf", "export_dg"} <= {
+        m.name for m in DIRECTION
+    }
     assert {"emargement", "bilan", "propositions_journee", "journee_nouvelle"} <= {
         m.name for m in ORGANISATION
     }

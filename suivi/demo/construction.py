@@ -24,7 +24,7 @@ from faireadmin.models import Agent, Direction
 from faireadmin.roles import GROUPE_DG, GROUPE_LAB
 from journees.models import AbonnementCalendrier, Inscription, Journee, Phase
 from suivi.demo import contenu
-from suivi.models import Jalon, PointAvancement, Proposition, RetourTest
+from suivi.models import Jalon, PointAvancement, Proposition, Rapport, RetourTest
 from sujets.models import Pilotage, Sujet
 
 MOT_DE_PASSE = "faire-administration"
@@ -118,6 +118,7 @@ class ConstructeurDemo:
         journees = self._journees(sujets)
         self._inscriptions(journees, agents, comptes)
         self._propositions(sujets, journees, pilotes)
+        self._rapports()
         return self.bilan
 
     # --- People ---------------------------------------------------------------------------
@@ -581,6 +582,19 @@ class ConstructeurDemo:
             nombre_testeurs=rng.randint(5, 14),
             cree_le=self._a(journee.date, 17),
         )
+
+    # --- Reports ----------------------------------------------------------------------------
+    def _rapports(self) -> None:
+        """Last week's and last month's reports, as beat would have built them (without
+        e-mailing them: the demo sends nothing)."""
+        from suivi.dg import rapports  # the reports need the whole dataset first
+
+        for type_ in (Rapport.Type.HEBDOMADAIRE, Rapport.Type.MENSUEL):
+            debut, fin = rapports.periode_precedente(type_, self.aujourd_hui)
+            _, cree = rapports.construire(
+                type=type_, debut=debut, fin=fin, maintenant=self.maintenant, envoyer=False
+            )
+            self.bilan.ajouter(Rapport, int(cree))
 
     # --- Helpers --------------------------------------------------------------------------
     def _a(self, jour: dt.date, heure: int) -> dt.datetime:

@@ -157,6 +157,8 @@ def test_the_schedule_is_in_the_database_and_names_real_tasks():
         "journees.rappels_j2": True,
         "suivi.rappels_pilotes": True,
         "suivi.resume_hebdomadaire": True,
+        "suivi.rapport_hebdomadaire": True,
+        "suivi.rapport_mensuel": True,
     }
     assert all(nom in current_app.tasks for nom in taches)
     assert PeriodicTask.objects.get(task="journees.rappels_j2").crontab.timezone.key == (

@@ -1,0 +1,233 @@
+"""The direction générale's figures, checked against values computed by hand on a small known
+dataset (the comments give the arithmetic)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from suivi.dg.indicateurs import Perimetre, Periode, indicateurs
+from suivi.models import Proposition
+from tests.factories import (
+    AgentFactory,
+    InscriptionFactory,
+    JalonFactory,
+    JourneeFactory,
+    PilotageFactory,
+    PointAvancementFactory,
+    PropositionFactory,
+    SujetFactory,
+)
+from tests.html import texte
+from tests.suivi.jeu_dg import MAINTENANT, PRESENT, changement, le
+
+pytestmark = pytest.mark.django_db
+
+
+def calculer(perimetre=None, debut=None):
+    periode = Periode(fin=MAINTENANT.date(), debut=debut)
+    return indicateurs(perimetre or Perimetre(), periode, MAINTENANT)
+
+
+def test_progress_funnel_and_weather(jeu):
+    d = calculer()
+    # Counted: P1 40, P2 100, P4 20, P6 30 → 190 / 4
+    assert d["avancement"] == {"moyenne": 47.5, "nombre": 4}
+    # Axe un: P1, P2, P4 → 160 / 3 ; axe deux: P6 → 30
+    assert [(e["libelle"], e["moyenne"], e["nombre"]) for e in d["elements"]] == [
+        ("Axe 1 · Axe un", pytest.approx(160 / 3), 3),
+        ("Axe 2 · Axe deux", 30.0, 1),
+    ]
+    # Today: idée P3 P7, maquettée P4, testée P6, en cours P1, réalisée P2, abandonnée P5
+    assert [(e["statut"], e["nombre"], e["au_moins"]) for e in d["entonnoir"]] == [
+        ("idee", 2, 6),
+        ("maquettee", 1, 4),
+        ("testee", 1, 3),
+        ("retenue", 0, 2),
+        ("en_cours", 1, 2),
+        ("realisee", 1, 1),
+        ("abandonnee", 1, None),
+    ]
+    # In progress (idée → en cours): P1 P3 P7 sun, P6 cloud, P4 storm
+    assert [(m["meteo"], m["nombre"], m["part"]) for m in d["meteo"]] == [
+        ("soleil", 3, 0.6),
+        ("nuage", 1, 0.2),
+        ("orage", 1, 0.2),
+    ]
+
+
+def test_trend_is_rebuilt_from_the_journal(jeu):
+    tendance = {t["fin"]: (t["moyenne"], t["nombre"]) for t in calculer()["tendance"]}
+    assert list(tendance)[-1] == "2026-04-20" and len(tendance) == 12
+    assert tendance["2025-12-31"] == (None, 0)  # nothing written yet
+    assert tendance["2026-01-31"] == (20, 1)  # P1 maquettée 20
+    assert tendance["2026-02-28"] == (60, 2)  # + P2 réalisée 100
+    assert tendance["2026-03-31"] == (pytest.approx(160 / 3), 3)  # P1 40, P2 100, P4 20
+    assert tendance["2026-04-20"] == (pytest.approx(160 / 3), 3)
+
+
+def test_what_needs_a_decision(jeu):
+    a = calculer()["a_arbitrer"]
+    assert [(o["titre"], o["explication"]) for o in a["orages"]] == [("P4", "Budget gelé.")]
+    assert [(j["titre"], j["jours_de_retard"]) for j in a["jalons_en_retard"]] == [("J1", 10)]
+    # Silent for 30 days: S1 (last entry 10 March), S3 (never); S2 wrote on 1 April.
+    assert [(s["titre"], s["dernier_point"]) for s in a["sujets_silencieux"]] == [
+        ("S1", le("2026-03-10").isoformat()),
+        ("S3", None),
+    ]
+    assert a["orages"][0]["pilotes"][0]["email"].endswith("@region.example")
+
+
+def test_participation(jeu):
+    p = calculer()["participation"]
+    # Journées up to 20 April: Montpellier (a1 a2 present, b1 absent, c1 not ticked, a3
+    # cancelled) and Toulouse (a1 c1 present, b1 waiting); Albi is in May.
+    assert (p["inscrits"], p["participants"]) == (4, 3)
+    assert p["par_phase"] == [
+        {"libelle": "Créer", "inscrits": 3, "participants": 2},
+        {"libelle": "Explorer", "inscrits": 4, "participants": 2},
+    ]
+    assert p["par_ville"] == [
+        {"libelle": "Montpellier", "inscrits": 4, "participants": 2},
+        {"libelle": "Toulouse", "inscrits": 3, "participants": 2},
+    ]
+    assert p["pointage"] == {
+        "presents": 4,
+        "absents": 1,
+        "non_pointes": 1,
+        "taux_presence": 0.8,
+        "taux_absence": 0.2,
+    }
+    assert [
+        (d["sigle"], d["participants"], d["effectif"], d["taux"]) for d in p["par_direction"]
+    ] == [  # by name
+        ("DUN", 2, 10, 0.2),
+        ("DDEUX", 0, 5, 0.0),
+        ("LYC", 1, 100, 0.01),
+    ]
+    assert p["organisation"] == {"participants": 3, "effectif": 115, "taux": 3 / 115}
+    assert p["services_generaux"] == {"participants": 2, "effectif": 15, "taux": 2 / 15}
+    assert [
+        (j["ville"], j["capacite"], j["confirmees"], j["attente"], j["remplissage"], j["pression"])
+        for j in p["journees"]
+    ] == [("Montpellier", 10, 4, 0, 0.4, 0.0), ("Toulouse", 2, 2, 1, 1.0, 0.5)]
+
+
+def test_the_period_filters_participation(jeu):
+    p = calculer(debut=dt.date(2026, 3, 1))["participation"]
+    assert (p["inscrits"], p["participants"]) == (3, 2)  # Toulouse only: a1 c1 b1
+    assert [j["ville"] for j in p["journees"]] == ["Toulouse"]
+    assert len(calculer(debut=dt.date(2026, 3, 1))["tendance"]) == 2  # March, April
+
+
+def test_an_axe_has_the_same_figures_for_its_scope(jeu):
+    d = calculer(Perimetre(axe=jeu["axe1"]))
+    assert d["avancement"] == {"moyenne": pytest.approx(160 / 3), "nombre": 3}
+    assert [(e["libelle"], e["moyenne"], e["nombre"]) for e in d["elements"]] == [
+        ("S1", 70.0, 2),
+        ("S2", 20.0, 1),
+    ]
+    assert [s["titre"] for s in d["a_arbitrer"]["sujets_silencieux"]] == ["S1"]
+    # Journées that worked on its sujets: Montpellier (S1); Albi (S2) is after the period.
+    assert (d["participation"]["inscrits"], d["participation"]["participants"]) == (4, 2)
+
+
+def test_a_sujet_lists_its_propositions(jeu):
+    d = calculer(Perimetre(axe=jeu["axe1"], sujet=jeu["s1"]))
+    assert [(e["libelle"], e["moyenne"], e["note"]) for e in d["elements"]] == [
+        ("P1", 40.0, "En cours"),
+        ("P2", 100.0, "Réalisée"),
+    ]
+    assert d["avancement"] == {"moyenne": 70.0, "nombre": 2}
+
+
+# --- The pages ------------------------------------------------------------------------------
+@pytest.fixture
+def client_dg(client, jeu):
+    from django.contrib.auth.models import Group
+
+    from faireadmin.roles import GROUPE_DG
+
+    membre = AgentFactory(direction=jeu["d1"])  # no headcount added to the figures
+    membre.groups.add(Group.objects.get(name=GROUPE_DG))
+    client.force_login(membre)
+    return client
+
+
+def test_the_dashboard_shows_the_figures(client_dg):
+    client = client_dg
+    contenu = texte(client.get(reverse("tableau_de_bord")))
+    assert "48 %" in contenu and "moyenne de 4 propositions" in contenu  # 47.5 rounded
+    assert "Budget gelé." in contenu
+    # Today every journée is past: Albi adds a2 (confirmed) and a3 (waiting) to the registered.
+    assert "3 agents ont participé à une journée (5 inscrits)" in contenu
+    assert "(2 sur 15), soit 1 sur 8" in contenu  # services généraux: 2/15 = 13 %
+
+
+def test_drill_down_axe_then_sujet(client_dg, jeu):
+    client = client_dg
+    axe = client.get(reverse("tableau_de_bord_axe", kwargs={"slug": jeu["axe1"].slug}))
+    assert axe.status_code == 200
+    lien_sujet = reverse("tableau_de_bord_sujet", kwargs={"slug": jeu["s1"].slug})
+    assert lien_sujet in axe.content.decode()
+    sujet = client.get(lien_sujet)
+    assert "P1" in texte(sujet) and "70 %" in texte(sujet)
+    choix = client.get(reverse("tableau_de_bord"), {"axe": jeu["axe1"].slug, "periode": "12m"})
+    assert choix.status_code == 302
+    assert choix.url == reverse("tableau_de_bord_axe", kwargs={"slug": jeu["axe1"].slug}) + (
+        "?periode=12m"
+    )
+
+
+def test_the_lab_sees_the_dashboard_too(client_lab, jeu):
+    assert client_lab.get(reverse("tableau_de_bord")).status_code == 200
+
+
+def test_dashboard_query_count_does_not_grow_and_the_cache_serves(
+    client, dg, django_assert_max_num_queries
+):
+    client.force_login(dg)
+
+    def peupler(n):
+        for _ in range(n):
+            sujet = SujetFactory()
+            PilotageFactory(sujet=sujet)
+            for proposition in PropositionFactory.create_batch(3, sujet=sujet):
+                PointAvancementFactory(
+                    proposition=proposition, changements=changement(avancement=(0, 30))
+                )
+                JalonFactory(
+                    proposition=proposition, echeance=timezone.localdate() - dt.timedelta(3)
+                )
+            journee = JourneeFactory(date=timezone.localdate() - dt.timedelta(5))
+            journee.sujets.add(sujet)
+            InscriptionFactory.create_batch(3, journee=journee, presence=PRESENT)
+
+    peupler(1)
+    with CaptureQueriesContext(connection) as petit:
+        client.get(reverse("tableau_de_bord"))
+    peupler(6)
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as grand:
+        client.get(reverse("tableau_de_bord"))
+    assert len(grand) == len(petit) <= 40
+    with django_assert_max_num_queries(6):  # cached: session, user, roles
+        client.get(reverse("tableau_de_bord"))
+
+
+def test_a_change_shows_at_once_on_the_cached_dashboard(
+    client_dg, django_capture_on_commit_callbacks
+):
+    client = client_dg
+    assert "48 %" in texte(client.get(reverse("tableau_de_bord")))
+    assert "48 %" in texte(client.get(reverse("tableau_de_bord")))  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):  # the change commits
+        proposition = Proposition.objects.get(titre="P6")
+        proposition.avancement = 70  # 40 + 100 + 20 + 70 = 230 / 4
+        proposition.save()
+    assert "58 %" in texte(client.get(reverse("tableau_de_bord")))
