@@ -10,6 +10,7 @@ The cache is Redis in production (shared by every web process), memory with ``ma
 """
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -27,8 +28,10 @@ T = TypeVar("T")
 def generation() -> int:
     valeur = cache.get(CLE_GENERATION)
     if valeur is None:
-        cache.add(CLE_GENERATION, 1, timeout=None)
-        valeur = cache.get(CLE_GENERATION, 1)
+        # Starts from the clock, not from 1: a counter lost (evicted, cache restarted) must
+        # not come back to a number whose entries are still cached.
+        cache.add(CLE_GENERATION, time.time_ns(), timeout=None)
+        valeur = cache.get(CLE_GENERATION, 0)
     return int(valeur)
 
 
@@ -36,8 +39,8 @@ def _avancer() -> None:
     try:
         try:
             cache.incr(CLE_GENERATION)
-        except ValueError:  # the key was evicted: any new value makes old entries unreachable
-            cache.set(CLE_GENERATION, generation() + 1, timeout=None)
+        except ValueError:  # the key was evicted: a new one starts from the clock
+            generation()
     except Exception:  # the cache is down: entries expire within DUREE anyway
         logger.warning("Cache indisponible : invalidation impossible.", exc_info=True)
 

@@ -3,13 +3,17 @@
 import csv as csv_module
 import io
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from journees.models import Inscription, Journee
+
+T = TypeVar("T")
 
 ENTETES = [
     "Nom",
@@ -31,15 +35,19 @@ ENTETES = [
 DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cellule(valeur: str | int) -> str | int:
-    if isinstance(valeur, str) and valeur.startswith(DEBUTS_DE_FORMULE):
-        return "'" + valeur
+def cellule(valeur: T) -> T:
+    """A value safe in a spreadsheet: text that would start a formula is quoted, control
+    characters that XLSX forbids (pasted from Word, e.g. a vertical tab) are dropped."""
+    if isinstance(valeur, str):
+        valeur = ILLEGAL_CHARACTERS_RE.sub("", valeur)  # type: ignore[assignment]
+        if valeur.startswith(DEBUTS_DE_FORMULE):  # type: ignore[attr-defined]
+            return "'" + valeur  # type: ignore[return-value, operator]
     return valeur
 
 
 def lignes(inscriptions: Iterable[Inscription]) -> Iterable[list[str | int]]:
     for i in inscriptions:
-        yield [_cellule(valeur) for valeur in _valeurs(i)]
+        yield [cellule(valeur) for valeur in _valeurs(i)]
 
 
 def _valeurs(i: Inscription) -> list[str | int]:

@@ -1,8 +1,12 @@
+from typing import cast
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from faireadmin.models import Agent
 from suivi.models import Jalon, PointAvancement, Proposition, RetourTest
+from suivi.services import texte_de_naissance
 from sujets.admin import SujetAdmin
 from sujets.models import Sujet
 
@@ -60,6 +64,18 @@ admin.site.unregister(Sujet)
 class SujetAvecPropositionsAdmin(SujetAdmin):
     inlines = [*SujetAdmin.inlines, PropositionInline]
 
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is Proposition:
+            PointAvancement.objects.bulk_create(
+                PointAvancement(
+                    proposition=p,
+                    auteur=cast(Agent, request.user),
+                    texte=texte_de_naissance(p.journee_origine),
+                )
+                for p in formset.new_objects
+            )
+
 
 # The state of a proposition changes on its page, where the lifecycle is enforced and every
 # change is journaled; the admin shows it.
@@ -73,13 +89,17 @@ class PropositionAdmin(admin.ModelAdmin):
     list_select_related = ["sujet"]
     search_fields = ["titre", "description", "sujet__titre"]
     autocomplete_fields = ["sujet", "journee_origine"]
-    readonly_fields = ["cree_le", "modifie_le", "version"]
+    # Read-only on add too: a proposition starts as an idea, and the journal records each step.
+    readonly_fields = ["cree_le", "modifie_le", "version", *CHAMPS_ETAT]
 
-    def get_readonly_fields(
-        self, request: HttpRequest, obj: Proposition | None = None
-    ) -> list[str]:
-        champs = list(super().get_readonly_fields(request, obj))
-        return [*champs, *CHAMPS_ETAT] if obj else champs
+    def save_model(self, request: HttpRequest, obj: Proposition, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            PointAvancement.objects.create(
+                proposition=obj,
+                auteur=cast(Agent, request.user),
+                texte=texte_de_naissance(obj.journee_origine),
+            )
 
     inlines = [JalonInline, RetourTestInline, PointAvancementInline]
     fieldsets = (

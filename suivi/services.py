@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from faireadmin import fraicheur
 from faireadmin.models import Agent
 from faireadmin.roles import est_lab
 from journees.models import Journee, Phase
@@ -58,7 +59,7 @@ def proposition_creer(
         journee_origine=journee_origine,
     )
     PointAvancement.objects.create(
-        proposition=proposition, auteur=par, texte=_naissance(journee_origine)
+        proposition=proposition, auteur=par, texte=texte_de_naissance(journee_origine)
     )
     return proposition
 
@@ -284,7 +285,8 @@ def retour_test_ajouter(
 TITRE_MAX: int = Proposition._meta.get_field("titre").max_length or 250
 
 
-def _naissance(journee: Journee | None) -> str:
+def texte_de_naissance(journee: Journee | None) -> str:
+    """The first entry of a proposition's journal."""
     if journee is None:
         return "Proposition enregistrée."
     return f"Proposition née lors de la journée « {journee.titre} »."
@@ -367,7 +369,11 @@ def propositions_importer(*, journee: Journee, contenu: bytes, par: Agent) -> li
         raise ValidationError("Le fichier ne contient aucune proposition.")
     Proposition.objects.bulk_create(nouvelles, batch_size=500)
     PointAvancement.objects.bulk_create(
-        [PointAvancement(proposition=p, auteur=par, texte=_naissance(journee)) for p in nouvelles],
+        [
+            PointAvancement(proposition=p, auteur=par, texte=texte_de_naissance(journee))
+            for p in nouvelles
+        ],
         batch_size=500,
     )
+    fraicheur.invalider()  # bulk_create sends no signal
     return nouvelles

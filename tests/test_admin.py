@@ -105,3 +105,29 @@ def test_admin_is_refused_to_agents(client, donnees_demo, db):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_a_proposition_added_in_the_admin_starts_as_an_idea_with_its_journal(client_admin):
+    from suivi.models import Proposition
+    from sujets.models import Sujet
+
+    sujet = Sujet.objects.first()
+    response = client_admin.post(
+        url(Proposition, "add"),
+        {
+            "sujet": sujet.pk,
+            "titre": "Ajoutée dans l'administration",
+            "description": "",
+            "statut": "realisee",  # ignored: the state is read-only
+            "avancement": "100",
+            **{
+                f"{prefixe}-{champ}": "0"
+                for prefixe in ("jalons", "retours_test", "journal")
+                for champ in ("TOTAL_FORMS", "INITIAL_FORMS")
+            },
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    proposition = Proposition.objects.get(titre="Ajoutée dans l'administration")
+    assert (proposition.statut, proposition.avancement) == ("idee", 0)
+    assert [p.texte for p in proposition.journal.all()] == ["Proposition enregistrée."]

@@ -9,47 +9,44 @@ from typing import Any
 from django.utils import timezone
 from openpyxl import Workbook
 
-from journees.exports import DEBUTS_DE_FORMULE
-from suivi.dg.indicateurs import Perimetre, Periode, participation
-from suivi.models import PointAvancement
+from journees.exports import cellule
+from suivi.dg.indicateurs import Perimetre, Periode, etat_a_la_fin, participation
+from suivi.models import PointAvancement, Proposition
 
 Ligne = list[Any]
 
 
-def _cellule(valeur: Any) -> Any:
-    if isinstance(valeur, str) and valeur.startswith(DEBUTS_DE_FORMULE):
-        return "'" + valeur
-    return valeur
-
-
 def propositions(perimetre: Perimetre, periode: Periode) -> tuple[Ligne, Iterator[Ligne]]:
+    """The propositions that existed at the end of the period, in the state they had then."""
+    aujourd_hui = timezone.localdate()
+    au = f" au {periode.fin:%d/%m/%Y}" if periode.fin < aujourd_hui else ""
     entetes = [
         "Axe",
         "Sujet",
         "Proposition",
-        "Statut",
-        "Avancement (%)",
-        "Météo",
-        "Explication de la météo",
+        f"Statut{au}",
+        f"Avancement (%){au}",
+        f"Météo{au}",
+        f"Explication de la météo{au}",
         "Journée d'origine",
         "Créée le",
         "Modifiée le",
     ]
+    etat = etat_a_la_fin(perimetre, periode.fin, aujourd_hui)
     lignes = (
         [
             p.sujet.axe.numero,
             p.sujet.titre,
             p.titre,
-            p.get_statut_display(),
-            p.avancement,
-            p.get_meteo_display(),
-            p.meteo_explication,
+            Proposition.Statut(p.statut_alors).label,
+            p.avancement_alors,
+            Proposition.Meteo(p.meteo_alors).label,
+            p.meteo_explication_alors,
             p.journee_origine.titre if p.journee_origine else "",
             f"{timezone.localtime(p.cree_le):%d/%m/%Y}",
             f"{timezone.localtime(p.modifie_le):%d/%m/%Y}",
         ]
-        for p in perimetre.propositions()
-        .select_related("sujet__axe", "journee_origine")
+        for p in etat.select_related("sujet__axe", "journee_origine")
         .order_by("sujet__axe__numero", "sujet__ordre", "titre")
         .iterator(chunk_size=2000)
     )
@@ -115,7 +112,7 @@ def csv_en_flux(entetes: Ligne, lignes: Iterable[Ligne]) -> Iterator[str]:
     ecrivain = csv.writer(_Tampon(), delimiter=";")
     yield "\ufeff" + ecrivain.writerow(entetes)
     for ligne in lignes:
-        yield ecrivain.writerow([_cellule(v) for v in ligne])
+        yield ecrivain.writerow([cellule(v) for v in ligne])
 
 
 def xlsx(titre: str, entetes: Ligne, lignes: Iterable[Ligne]) -> bytes:
@@ -123,7 +120,7 @@ def xlsx(titre: str, entetes: Ligne, lignes: Iterable[Ligne]) -> bytes:
     feuille = classeur.create_sheet(title=titre[:31])
     feuille.append(entetes)
     for ligne in lignes:
-        feuille.append([_cellule(v) for v in ligne])
+        feuille.append([cellule(v) for v in ligne])
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()

@@ -8,8 +8,10 @@ Definitions (the page says them too):
 - entonnoir: propositions at each step, and how many reached at least that step (abandoned
   ones excluded: where they stopped is not recorded);
 - météo: of the propositions still in progress (idée to en cours);
-- tendance: the programme's avancement at the end of each month, rebuilt from the journal
-  (the last statut and avancement written before that date);
+- state at a past date (a report on a past period, the trend): rebuilt from the journal, the
+  last statut, avancement and météo written before that date, else the value the first later
+  change started from, else today's value (never changed since);
+- tendance: the avancement at the end of each month, its last point the headline figure;
 - participation: over the journées of the period (and, for an axe or a sujet, the journées
   that worked on it): agents registered (a registration not cancelled), agents who took part
   (ticked present); attendance over the confirmed registrations of past journées whose
@@ -24,12 +26,12 @@ from django.db.models import (
     Avg,
     CharField,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
@@ -138,59 +140,137 @@ def _pilotes(sujet: Sujet) -> list[dict[str, str]]:
     ] or [{"nom": p.agent.get_full_name(), "email": p.agent.email} for p in sujet.pilotages.all()]
 
 
+# --- State of the propositions at the end of the period --------------------------------------
+def _derniere_valeur(champ: str, avant: dt.datetime) -> Subquery:
+    """The value written last for this field before ``avant``."""
+    return Subquery(
+        PointAvancement.objects.filter(
+            proposition=OuterRef("pk"), cree_le__lt=avant, changements__has_key=champ
+        )
+        .order_by("-cree_le", "-id")
+        .values(valeur=KT(f"changements__{champ}__apres"))[:1]
+    )
+
+
+def _valeur_anterieure(champ: str, avant: dt.datetime) -> Subquery:
+    """The value this field had before its first change at or after ``avant``."""
+    return Subquery(
+        PointAvancement.objects.filter(
+            proposition=OuterRef("pk"), cree_le__gte=avant, changements__has_key=champ
+        )
+        .order_by("cree_le", "id")
+        .values(valeur=KT(f"changements__{champ}__avant"))[:1]
+    )
+
+
+def _valeur_a(champ: str, avant: dt.datetime, entier: bool = False) -> Coalesce:
+    """A field's value at ``avant``, rebuilt from the journal: the last value written before,
+    else the value the first later change started from, else (never changed since) today's."""
+    if entier:
+        return Coalesce(
+            Cast(_derniere_valeur(champ, avant), IntegerField()),
+            Cast(_valeur_anterieure(champ, avant), IntegerField()),
+            F(champ),
+            output_field=IntegerField(),
+        )
+    return Coalesce(
+        _derniere_valeur(champ, avant),
+        _valeur_anterieure(champ, avant),
+        F(champ),
+        output_field=CharField(),
+    )
+
+
+# Propositions annotated by ``etat_a_la_fin`` (the annotations are beyond the type checker).
+Etat = QuerySet[Any]
+
+
+def etat_a_la_fin(perimetre: Perimetre, fin: dt.date, aujourd_hui: dt.date) -> Etat:
+    """The propositions of the scope as they stood at the end of ``fin``, annotated with
+    ``statut_alors``, ``avancement_alors``, ``meteo_alors`` and ``meteo_explication_alors``:
+    today's state for a period that ends today (or later), the state rebuilt from the journal
+    for a past one."""
+    propositions = perimetre.propositions()
+    if fin >= aujourd_hui:
+        return propositions.annotate(
+            statut_alors=F("statut"),
+            avancement_alors=F("avancement"),
+            meteo_alors=F("meteo"),
+            meteo_explication_alors=F("meteo_explication"),
+        )
+    avant = timezone.make_aware(dt.datetime.combine(fin + dt.timedelta(days=1), dt.time()))
+    return propositions.filter(cree_le__lt=avant).annotate(
+        statut_alors=_valeur_a("statut", avant),
+        avancement_alors=_valeur_a("avancement", avant, entier=True),
+        meteo_alors=_valeur_a("meteo", avant),
+        meteo_explication_alors=_valeur_a("meteo_explication", avant),
+    )
+
+
+COMPTEE = Q(statut_alors__in=Proposition.STATUTS_COMPTES)
+
+
 # --- Avancement ---------------------------------------------------------------------------
-def avancement(perimetre: Perimetre) -> dict[str, Any]:
-    chiffres = (
-        perimetre.propositions().comptees().aggregate(moyenne=Avg("avancement"), nombre=Count("pk"))
+def avancement(etat: Etat) -> dict[str, Any]:
+    chiffres = etat.aggregate(
+        moyenne=Avg("avancement_alors", filter=COMPTEE), nombre=Count("pk", filter=COMPTEE)
     )
     return {"moyenne": _moyenne(chiffres["moyenne"]), "nombre": chiffres["nombre"]}
 
 
-def avancement_par_element(perimetre: Perimetre) -> list[dict[str, Any]]:
+def avancement_par_element(perimetre: Perimetre, etat: Etat) -> list[dict[str, Any]]:
     """One level down: the axes of the programme, the sujets of an axe, the propositions of a
     sujet; each with its mean progress and how many propositions it averages."""
     if perimetre.sujet:
+        rangs = {statut: rang for rang, statut in enumerate(Statut.values)}
+        propositions = sorted(etat, key=lambda p: (rangs[p.statut_alors], p.titre))
         return [
             {
                 "libelle": p.titre,
                 "lien": p.get_absolute_url(),
-                "moyenne": float(p.avancement) if p.statut in Proposition.STATUTS_COMPTES else None,
-                "nombre": 1 if p.statut in Proposition.STATUTS_COMPTES else 0,
-                "note": p.get_statut_display(),
+                "moyenne": (
+                    float(p.avancement_alors)
+                    if p.statut_alors in Proposition.STATUTS_COMPTES
+                    else None
+                ),
+                "nombre": 1 if p.statut_alors in Proposition.STATUTS_COMPTES else 0,
+                "note": Statut(p.statut_alors).label,
             }
-            for p in perimetre.propositions().par_etape()
+            for p in propositions
         ]
     elements: QuerySet[Sujet] | QuerySet[Axe]
     if perimetre.axe:
         elements = perimetre.sujets().order_by("ordre", "titre")
-        chemin, lien = "propositions__", "tableau_de_bord_sujet"
+        groupe, lien = "sujet_id", "tableau_de_bord_sujet"
     else:
         elements = Axe.objects.order_by("numero")
-        chemin, lien = "sujets__propositions__", "tableau_de_bord_axe"
-    comptee = Q(**{f"{chemin}statut__in": Proposition.STATUTS_COMPTES})
-    annotes = elements.annotate(
-        moyenne=Avg(f"{chemin}avancement", filter=comptee),
-        nombre=Count(f"{chemin}pk", filter=comptee),
-    )
+        groupe, lien = "sujet__axe_id", "tableau_de_bord_axe"
+    chiffres = {
+        ligne[groupe]: ligne
+        for ligne in etat.order_by()
+        .values(groupe)
+        .annotate(
+            moyenne=Avg("avancement_alors", filter=COMPTEE), nombre=Count("pk", filter=COMPTEE)
+        )
+    }
     return [
         {
             "libelle": str(element) if isinstance(element, Axe) else element.titre,
             "lien": reverse(lien, kwargs={"slug": element.slug}),
-            "moyenne": _moyenne(element.moyenne),
-            "nombre": element.nombre,
+            "moyenne": _moyenne(chiffres.get(element.pk, {}).get("moyenne")),
+            "nombre": chiffres.get(element.pk, {}).get("nombre", 0),
             "couleur": getattr(element, "couleur", ""),
         }
-        for element in annotes
+        for element in elements
     ]
 
 
-def entonnoir(perimetre: Perimetre) -> list[dict[str, Any]]:
+def entonnoir(etat: Etat) -> list[dict[str, Any]]:
     nombres = dict(
-        perimetre.propositions()
-        .order_by()
-        .values("statut")
+        etat.order_by()
+        .values("statut_alors")
         .annotate(n=Count("pk"))
-        .values_list("statut", "n")
+        .values_list("statut_alors", "n")
     )
     etapes = []
     for rang, statut in enumerate(Proposition.ETAPES):
@@ -213,14 +293,13 @@ def entonnoir(perimetre: Perimetre) -> list[dict[str, Any]]:
     return etapes
 
 
-def meteo(perimetre: Perimetre) -> list[dict[str, Any]]:
+def meteo(etat: Etat) -> list[dict[str, Any]]:
     nombres = dict(
-        perimetre.propositions()
-        .filter(statut__in=Proposition.STATUTS_ACTIFS)
+        etat.filter(statut_alors__in=Proposition.STATUTS_ACTIFS)
         .order_by()
-        .values("meteo")
+        .values("meteo_alors")
         .annotate(n=Count("pk"))
-        .values_list("meteo", "n")
+        .values_list("meteo_alors", "n")
     )
     total = sum(nombres.values())
     return [
@@ -247,47 +326,13 @@ def _fins_de_mois(periode: Periode) -> list[dt.date]:
     return list(reversed(fins))
 
 
-def _derniere_valeur(champ: str, avant: dt.datetime) -> Subquery:
-    return Subquery(
-        PointAvancement.objects.filter(
-            proposition=OuterRef("pk"), cree_le__lt=avant, changements__has_key=champ
-        )
-        .order_by("-cree_le", "-id")
-        .values(valeur=KT(f"changements__{champ}__apres"))[:1]
-    )
-
-
-def tendance(perimetre: Perimetre, periode: Periode) -> list[dict[str, Any]]:
-    """The mean progress at the end of each month, rebuilt from the journal."""
+def tendance(perimetre: Perimetre, periode: Periode, aujourd_hui: dt.date) -> list[dict[str, Any]]:
+    """The mean progress at the end of each month, from the state rebuilt from the journal:
+    its last point is the headline figure."""
     points = []
     for fin in _fins_de_mois(periode):
-        avant = timezone.make_aware(dt.datetime.combine(fin + dt.timedelta(days=1), dt.time()))
-        etat = (
-            perimetre.propositions()
-            .filter(cree_le__lt=avant)
-            .annotate(
-                statut_alors=Coalesce(
-                    _derniere_valeur("statut", avant),
-                    Value(Statut.IDEE),
-                    output_field=CharField(),
-                ),
-                avancement_alors=Coalesce(
-                    Cast(_derniere_valeur("avancement", avant), IntegerField()), Value(0)
-                ),
-            )
-        )
-        comptee = Q(statut_alors__in=Proposition.STATUTS_COMPTES)
-        chiffres = etat.aggregate(
-            moyenne=Avg("avancement_alors", filter=comptee), nombre=Count("pk", filter=comptee)
-        )
-        points.append(
-            {
-                "fin": fin.isoformat(),
-                "libelle": f"{fin:%m/%Y}",
-                "moyenne": _moyenne(chiffres["moyenne"]),
-                "nombre": chiffres["nombre"],
-            }
-        )
+        chiffres = avancement(etat_a_la_fin(perimetre, fin, aujourd_hui))
+        points.append({"fin": fin.isoformat(), "libelle": f"{fin:%m/%Y}", **chiffres})
     return points
 
 
@@ -471,6 +516,8 @@ def indicateurs(
 ) -> dict[str, Any]:
     """Every figure of the dashboard (and of a report) for this scope and period."""
     maintenant = maintenant or timezone.now()
+    aujourd_hui = timezone.localdate(maintenant)
+    etat = etat_a_la_fin(perimetre, periode.fin, aujourd_hui)
     return {
         "date": maintenant.isoformat(),
         "perimetre": {"nature": perimetre.nature, "libelle": perimetre.libelle},
@@ -479,11 +526,11 @@ def indicateurs(
             "fin": periode.fin.isoformat(),
             "libelle": periode.libelle,
         },
-        "avancement": avancement(perimetre),
-        "elements": avancement_par_element(perimetre),
-        "entonnoir": entonnoir(perimetre),
-        "meteo": meteo(perimetre),
-        "tendance": tendance(perimetre, periode),
+        "avancement": avancement(etat),
+        "elements": avancement_par_element(perimetre, etat),
+        "entonnoir": entonnoir(etat),
+        "meteo": meteo(etat),
+        "tendance": tendance(perimetre, periode, aujourd_hui),
         "a_arbitrer": a_arbitrer(perimetre, maintenant),
         "participation": participation(perimetre, periode, maintenant),
     }

@@ -25,6 +25,7 @@ from openpyxl.styles import Font
 from faireadmin import outbox
 from faireadmin.models import Agent
 from faireadmin.roles import GROUPE_DG
+from journees.exports import cellule
 from journees.models import Inscription
 from suivi.dg import graphiques
 from suivi.dg.indicateurs import Perimetre, Periode, indicateurs
@@ -173,7 +174,10 @@ def construire(
         .order_by("-fin")
         .first()
     )
-    figures = indicateurs(perimetre, Periode(debut=None, fin=fin), maintenant)
+    # A periodic report gives the programme to date (its figures follow one another from report
+    # to report); a report on demand, the period asked for, as the dashboard does.
+    periode = Periode(debut=debut if type == Type.PONCTUEL else None, fin=fin)
+    figures = indicateurs(perimetre, periode, maintenant)
     donnees = {
         **figures,
         "periode_du_rapport": {"debut": debut.isoformat(), "fin": fin.isoformat()},
@@ -233,9 +237,13 @@ def _svg_en_image(correspondance: re.Match[str]) -> str:
     taille = re.search(r'width="([\d.]+)" height="([\d.]+)"', svg)
     largeur, hauteur = taille.groups() if taille else ("640", "200")
     donnees = base64.b64encode(svg.encode()).decode()
+    # The chart's title and description (already escaped in the SVG) become its text
+    # alternative; a decorative one (a legend's swatch) keeps an empty one.
+    textes = [t.strip() for t in re.findall(r"<(?:title|desc)\b[^>]*>(.*?)</", svg, re.DOTALL)]
+    alternative = " ".join(t for t in textes if t)
     return (
         f'<img src="data:image/svg+xml;base64,{donnees}" width="{largeur}" height="{hauteur}" '
-        'alt="" class="graphique__image">'
+        f'alt="{alternative}" class="graphique__image">'
     )
 
 
@@ -264,10 +272,10 @@ def xlsx(rapport: Rapport) -> bytes:
     def feuille(titre: str, entetes: list[str], lignes: list[list[Any]]) -> None:
         f = classeur.create_sheet(title=titre[:31])
         f.append(entetes)
-        for cellule in f[1]:
-            cellule.font = gras
+        for entete in f[1]:
+            entete.font = gras
         for ligne in lignes:
-            f.append(ligne)
+            f.append([cellule(v) for v in ligne])
         for colonne in f.columns:
             f.column_dimensions[colonne[0].column_letter].width = 22
 
@@ -292,7 +300,7 @@ def xlsx(rapport: Rapport) -> bytes:
         ],
         ["Taux de présence (%)", _pourcent(participation["pointage"]["taux_presence"])],
     ]:
-        synthese.append(ligne)
+        synthese.append([cellule(v) for v in ligne])
     synthese.column_dimensions["A"].width = 45
     synthese.column_dimensions["B"].width = 40
     feuille(

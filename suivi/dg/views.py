@@ -23,8 +23,9 @@ from sujets.models import Sujet
 
 
 def chiffres(perimetre: Perimetre, periode: Periode) -> dict:
-    """The figures, cached until the data changes (and recomputed each day at least)."""
-    cle = f"tableau-de-bord:{perimetre.cle}:{periode.cle}"
+    """The figures, cached until the data changes (and an hour at most). Today's date is part
+    of the key: overdue milestones and attendance depend on it, even for a past period."""
+    cle = f"tableau-de-bord:{perimetre.cle}:{periode.cle}:{timezone.localdate().isoformat()}"
     return fraicheur.en_cache(cle, lambda: indicateurs(perimetre, periode))
 
 

@@ -33,6 +33,40 @@ def test_propositions_export_for_an_axe(client_dg, jeu):
     assert p4[3:7] == ["Maquettée", "20", "Orage — bloquée", "Budget gelé."]
 
 
+def test_propositions_export_of_a_past_period_gives_the_state_at_its_end(client_dg, jeu):
+    reponse = client_dg.get(
+        reverse("export_dg", kwargs={"quoi": "propositions", "format": "csv"}),
+        {"axe": jeu["axe1"].slug, "periode": "dates", "du": "2026-01-01", "au": "2026-01-31"},
+    )
+    entetes, *lignes = lignes_csv(reponse)
+    assert entetes[3:5] == ["Statut au 31/01/2026", "Avancement (%) au 31/01/2026"]
+    assert sorted((ligne[2], ligne[3], ligne[4]) for ligne in lignes) == [
+        ("P1", "Maquettée", "20"),
+        ("P2", "En cours", "80"),
+        ("P3", "Idée", "0"),
+        ("P4", "Idée", "0"),
+    ]
+    trois = client_dg.get(
+        reverse("export_dg", kwargs={"quoi": "propositions", "format": "csv"}),
+        {"periode": "dates", "du": "2026-01-01", "au": "2026-01-31"},
+    )
+    assert "P7" not in [ligne[2] for ligne in lignes_csv(trois)]  # created 15 March
+
+
+def test_spreadsheet_export_survives_control_characters(client_dg, jeu):
+    from suivi.models import Proposition
+
+    Proposition.objects.filter(titre="P4").update(meteo_explication="Budget\x0bgelé")
+    reponse = client_dg.get(reverse("export_dg", kwargs={"quoi": "propositions", "format": "xlsx"}))
+    assert reponse.status_code == 200
+    valeurs = [
+        c
+        for ligne in load_workbook(io.BytesIO(reponse.content)).active.iter_rows(values_only=True)
+        for c in ligne
+    ]
+    assert "Budgetgelé" in valeurs
+
+
 def test_journal_export_respects_the_period(client_dg, jeu):
     url = reverse("export_dg", kwargs={"quoi": "journal", "format": "csv"})
     tout = lignes_csv(client_dg.get(url))[1:]

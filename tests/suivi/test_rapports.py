@@ -42,12 +42,7 @@ def test_a_report_freezes_every_figure_and_says_what_changed(jeu, membres_dg):
     for cle in ("avancement", "elements", "entonnoir", "meteo", "tendance", "participation"):
         assert d[cle] == attendus[cle], cle
     assert d["avancement"] == {"moyenne": 47.5, "nombre": 4}
-    assert d["tendance"][-1] == {
-        "fin": "2026-03-31",
-        "libelle": "03/2026",
-        "moyenne": pytest.approx(160 / 3),
-        "nombre": 3,
-    }
+    assert d["tendance"][-1] == {"fin": "2026-03-31", "libelle": "03/2026", **d["avancement"]}
     c = d["changements"]
     assert [p["titre"] for p in c["nouvelles_propositions"]] == ["P7"]  # created 15 March
     assert [
@@ -129,6 +124,42 @@ def test_pdf_and_xlsx(jeu):
     assert synthese["Taux de participation, services généraux (%)"] == 13.3  # 2 / 15
     changements = list(classeur["Changements"].iter_rows(values_only=True))
     assert ("Changement de statut", "P4", "Idée → Maquettée", "2026-03-20") in changements
+
+
+def test_a_report_on_demand_has_the_dashboards_figures_for_its_dates(jeu):
+    rapport, _ = rapports.construire(
+        type=Rapport.Type.PONCTUEL, debut=MARS[0], fin=MARS[1], maintenant=MAINTENANT
+    )
+    tableau = indicateurs(Perimetre(), Periode(debut=MARS[0], fin=MARS[1]), MAINTENANT)
+    for cle in ("avancement", "entonnoir", "tendance", "participation"):
+        assert rapport.donnees[cle] == tableau[cle], cle
+    p = rapport.donnees["participation"]
+    assert (p["inscrits"], p["participants"]) == (3, 2)  # Toulouse only: a1 c1, b1 waiting
+    assert len(rapport.donnees["tendance"]) == 1  # March
+
+
+def test_report_spreadsheet_neutralises_formulas_and_control_characters(jeu):
+    from suivi.models import Proposition
+
+    Proposition.objects.filter(titre="P4").update(
+        titre='=HYPERLINK("http://evil.example","x")', meteo_explication="Budget\x0bgelé"
+    )
+    rapport, _ = mensuel()
+    classeur = load_workbook(io.BytesIO(rapports.xlsx(rapport)))
+    cellules = [c for ligne in classeur["À arbitrer"].iter_rows() for c in ligne]
+    titre = next(c for c in cellules if "HYPERLINK" in str(c.value))
+    assert titre.data_type == "s" and titre.value.startswith("'=")
+    assert "Budgetgelé" in [c.value for c in cellules]
+
+
+def test_the_pdf_charts_keep_their_text_alternative(jeu):
+    rapport, _ = mensuel()
+    svg = (
+        '<svg width="10" height="5"><title id="t">Avancement</title><desc>Axe 1 : 53 %</desc></svg>'
+    )
+    image = rapports.SVG.sub(rapports._svg_en_image, svg)
+    assert 'alt="Avancement Axe 1 : 53 %"' in image
+    assert rapports.pdf(rapport).startswith(b"%PDF")
 
 
 # --- Pages ----------------------------------------------------------------------------------

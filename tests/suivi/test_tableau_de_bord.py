@@ -27,8 +27,8 @@ from tests.suivi.jeu_dg import MAINTENANT, PRESENT, changement, le
 pytestmark = pytest.mark.django_db
 
 
-def calculer(perimetre=None, debut=None):
-    periode = Periode(fin=MAINTENANT.date(), debut=debut)
+def calculer(perimetre=None, debut=None, fin=None):
+    periode = Periode(fin=fin or MAINTENANT.date(), debut=debut)
     return indicateurs(perimetre or Perimetre(), periode, MAINTENANT)
 
 
@@ -60,13 +60,47 @@ def test_progress_funnel_and_weather(jeu):
 
 
 def test_trend_is_rebuilt_from_the_journal(jeu):
-    tendance = {t["fin"]: (t["moyenne"], t["nombre"]) for t in calculer()["tendance"]}
+    d = calculer()
+    tendance = {t["fin"]: (t["moyenne"], t["nombre"]) for t in d["tendance"]}
     assert list(tendance)[-1] == "2026-04-20" and len(tendance) == 12
-    assert tendance["2025-12-31"] == (None, 0)  # nothing written yet
-    assert tendance["2026-01-31"] == (20, 1)  # P1 maquettée 20
-    assert tendance["2026-02-28"] == (60, 2)  # + P2 réalisée 100
-    assert tendance["2026-03-31"] == (pytest.approx(160 / 3), 3)  # P1 40, P2 100, P4 20
-    assert tendance["2026-04-20"] == (pytest.approx(160 / 3), 3)
+    assert tendance["2025-05-31"] == (None, 0)  # before the propositions were recorded
+    # Before its first change a proposition had the value that change started from (P2 en
+    # cours 80 until 5 February, P1 and P4 ideas); never changed: today's (P6 testée 30).
+    assert tendance["2025-12-31"] == (55, 2)  # P2 80, P6 30
+    assert tendance["2026-01-31"] == (pytest.approx(130 / 3), 3)  # + P1 maquettée 20
+    assert tendance["2026-02-28"] == (50, 3)  # P1 20, P2 100, P6 30
+    assert tendance["2026-03-31"] == (47.5, 4)  # P1 40, P2 100, P4 20, P6 30
+    # The last point is the headline figure.
+    assert tendance["2026-04-20"] == (d["avancement"]["moyenne"], d["avancement"]["nombre"])
+
+
+def test_a_past_period_shows_the_state_at_its_end(jeu):
+    d = calculer(fin=dt.date(2026, 1, 31))
+    assert d["avancement"] == {"moyenne": pytest.approx(130 / 3), "nombre": 3}
+    assert [(e["libelle"], e["moyenne"], e["nombre"]) for e in d["elements"]] == [
+        ("Axe 1 · Axe un", 50.0, 2),  # P1 20, P2 80
+        ("Axe 2 · Axe deux", 30.0, 1),
+    ]
+    # 31 January: ideas P3 P4, maquettée P1, testée P6, en cours P2, abandoned P5; P7 not yet.
+    assert [(e["statut"], e["nombre"], e["au_moins"]) for e in d["entonnoir"]] == [
+        ("idee", 2, 5),
+        ("maquettee", 1, 3),
+        ("testee", 1, 2),
+        ("retenue", 0, 1),
+        ("en_cours", 1, 1),
+        ("realisee", 0, 0),
+        ("abandonnee", 1, None),
+    ]
+    assert [(m["meteo"], m["nombre"]) for m in d["meteo"]] == [
+        ("soleil", 3),  # P1 P2 P3
+        ("nuage", 1),  # P6
+        ("orage", 1),  # P4
+    ]
+    sujet = calculer(Perimetre(axe=jeu["axe1"], sujet=jeu["s1"]), fin=dt.date(2026, 1, 31))
+    assert [(e["libelle"], e["moyenne"], e["note"]) for e in sujet["elements"]] == [
+        ("P1", 20.0, "Maquettée"),
+        ("P2", 80.0, "En cours"),
+    ]
 
 
 def test_what_needs_a_decision(jeu):
@@ -231,3 +265,39 @@ def test_a_change_shows_at_once_on_the_cached_dashboard(
         proposition.avancement = 70  # 40 + 100 + 20 + 70 = 230 / 4
         proposition.save()
     assert "58 %" in texte(client.get(reverse("tableau_de_bord")))
+
+
+def test_an_import_shows_at_once_on_the_cached_dashboard(
+    jeu, lab, django_capture_on_commit_callbacks
+):
+    from journees.models import Phase
+    from suivi import services
+    from suivi.dg.views import chiffres
+
+    def idees():
+        return chiffres(Perimetre(), Periode(fin=timezone.localdate()))["entonnoir"][0]["nombre"]
+
+    assert idees() == 2  # P3 P7, then from the cache
+    journee = JourneeFactory(phase=Phase.CREER)
+    with django_capture_on_commit_callbacks(execute=True):  # bulk_create: no signal
+        services.propositions_importer(
+            journee=journee, contenu=f"sujet;titre\n{jeu['s1'].slug};Nouvelle\n".encode(), par=lab
+        )
+    assert idees() == 3
+
+
+def test_a_lost_generation_counter_does_not_bring_back_old_figures():
+    from django.core.cache import cache
+
+    from faireadmin import fraicheur
+
+    calculs = []
+
+    def calcul():
+        calculs.append(1)
+        return len(calculs)
+
+    assert fraicheur.en_cache("essai", calcul) == 1
+    fraicheur._avancer()  # the data changed
+    cache.delete(fraicheur.CLE_GENERATION)  # then the counter is evicted
+    assert fraicheur.en_cache("essai", calcul) == 2  # computed again, not the stale entry
