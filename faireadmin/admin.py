@@ -5,7 +5,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from faireadmin import outbox
-from faireadmin.models import Agent, Direction, Notification
+from faireadmin.models import Agent, Direction, EvenementSecurite, Notification, PageInformation
 
 
 @admin.register(Direction)
@@ -20,6 +20,19 @@ class DirectionAdmin(admin.ModelAdmin):
     @admin.display(description="comptes dans l'outil", ordering="nombre_de_comptes")
     def nombre_de_comptes(self, direction: Direction) -> int:
         return direction.nombre_de_comptes  # type: ignore[attr-defined]
+
+
+class FiltreAnonymise(admin.SimpleListFilter):
+    title = "anonymisé"
+    parameter_name = "anonymise"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("oui", "Oui"), ("non", "Non")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Agent]) -> QuerySet[Agent]:
+        if self.value() in ("oui", "non"):
+            return queryset.filter(anonymise_le__isnull=self.value() == "non")
+        return queryset
 
 
 class AgentCreationForm(AdminUserCreationForm):
@@ -51,7 +64,7 @@ class AgentAdmin(UserAdmin):
                 ),
             },
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        ("Dates", {"fields": ("last_login", "date_joined", "anonymise_le")}),
     )
     add_fieldsets = (
         (
@@ -71,12 +84,19 @@ class AgentAdmin(UserAdmin):
         ),
     )
     list_display = ["email", "last_name", "first_name", "direction", "is_active", "is_staff"]
-    list_filter = ["is_active", "is_staff", "is_superuser", "groups", "direction"]
+    list_filter = [
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        FiltreAnonymise,
+        "direction",
+    ]
     list_select_related = ["direction"]
     search_fields = ["email", "first_name", "last_name"]
     ordering = ["last_name", "first_name"]
     autocomplete_fields = ["direction"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "anonymise_le"]
 
 
 @admin.register(Notification)
@@ -132,3 +152,44 @@ class NotificationAdmin(admin.ModelAdmin):
             self.message_user(
                 request, "Aucune notification en échec dans la sélection.", messages.WARNING
             )
+
+
+@admin.register(EvenementSecurite)
+class EvenementSecuriteAdmin(admin.ModelAdmin):
+    """The security log, for admins: read, filtered, never edited."""
+
+    list_display = ["cree_le", "nature", "agent", "identifiant", "adresse_ip", "resume"]
+    list_filter = ["nature", ("cree_le", admin.DateFieldListFilter)]
+    list_select_related = ["agent"]
+    search_fields = ["identifiant", "agent__email", "agent__last_name", "adresse_ip"]
+    date_hierarchy = "cree_le"
+    fields = ("cree_le", "nature", "agent", "identifiant", "adresse_ip", "details")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return list(self.fields)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # purged by the retention job only
+
+    @admin.display(description="détails")
+    def resume(self, evenement: EvenementSecurite) -> str:
+        return ", ".join(f"{cle} : {valeur}" for cle, valeur in evenement.details.items())[:120]
+
+
+@admin.register(PageInformation)
+class PageInformationAdmin(admin.ModelAdmin):
+    list_display = ["titre", "slug", "modifie_le"]
+    readonly_fields = ["modifie_le"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        # The two pages' addresses are linked from every page footer.
+        return ["slug", "modifie_le"] if obj else ["modifie_le"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # the footer links to them

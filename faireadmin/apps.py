@@ -3,7 +3,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 # The models the dashboards are made of: their changes make cached figures stale.
 APPLICATIONS_SUIVIES = ("faireadmin", "axes", "sujets", "journees", "suivi")
-NON_SUIVIS = {"faireadmin.Notification", "journees.AbonnementCalendrier"}
+NON_SUIVIS = {
+    "faireadmin.Notification",
+    "faireadmin.EvenementSecurite",
+    "faireadmin.PageInformation",
+    "journees.AbonnementCalendrier",
+}
 
 
 class FaireAdminConfig(AppConfig):
@@ -11,6 +16,41 @@ class FaireAdminConfig(AppConfig):
     verbose_name = "Agents et directions"
 
     def ready(self) -> None:
+        from django.core import checks
+
+        from faireadmin.sso import verifier_reglages
+
+        checks.register(verifier_reglages, checks.Tags.security)
+        self._journal_de_securite()
+        self._fraicheur()
+
+    def _journal_de_securite(self) -> None:
+        from django.contrib.admin.models import LogEntry
+        from django.contrib.auth.signals import (
+            user_logged_in,
+            user_logged_out,
+            user_login_failed,
+        )
+        from django.db.models.signals import pre_save
+
+        from faireadmin import audit, middleware
+        from faireadmin.models import Agent
+
+        user_logged_in.connect(audit.a_la_connexion, dispatch_uid="audit:connexion")
+        user_logged_in.connect(middleware.a_la_connexion, dispatch_uid="session:connexion")
+        user_login_failed.connect(audit.a_l_echec, dispatch_uid="audit:echec")
+        user_logged_out.connect(audit.a_la_deconnexion, dispatch_uid="audit:deconnexion")
+        m2m_changed.connect(
+            audit.aux_groupes, sender=Agent.groups.through, dispatch_uid="audit:groupes"
+        )
+        pre_save.connect(
+            audit.avant_enregistrement_agent, sender=Agent, dispatch_uid="audit:droits"
+        )
+        post_save.connect(
+            audit.a_l_administration, sender=LogEntry, dispatch_uid="audit:administration"
+        )
+
+    def _fraicheur(self) -> None:
         from faireadmin.fraicheur import au_changement
 
         for label in APPLICATIONS_SUIVIES:

@@ -94,6 +94,13 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         help_text="Permet de se connecter à l'interface d'administration.",
     )
     date_joined = models.DateTimeField("date de création", default=timezone.now)
+    anonymise_le = models.DateTimeField(
+        "anonymisé le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Droit à l'effacement : nom et adresse effacés, chiffres conservés.",
+    )
 
     objects = AgentManager()
 
@@ -203,3 +210,65 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sujet} → {self.destinataire}"
+
+
+class EvenementSecurite(models.Model):
+    """The security log: logins, failures, lockouts, rights given or taken, exports, admin
+    changes, anonymisations. Read by admins; kept JOURS_CONSERVATION_JOURNAL_SECURITE days."""
+
+    class Nature(models.TextChoices):
+        CONNEXION = "connexion", "Connexion"
+        ECHEC_CONNEXION = "echec_connexion", "Échec de connexion"
+        VERROUILLAGE = "verrouillage", "Compte verrouillé (trop d'échecs)"
+        DECONNEXION = "deconnexion", "Déconnexion"
+        MOT_DE_PASSE = "mot_de_passe", "Mot de passe (demande ou changement)"
+        DROITS = "droits", "Droits modifiés"
+        EXPORT = "export", "Export de données"
+        ADMINISTRATION = "administration", "Modification dans l'administration"
+        ANONYMISATION = "anonymisation", "Anonymisation d'un agent"
+
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    agent = models.ForeignKey(
+        Agent,
+        verbose_name="agent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="evenements_securite",
+        help_text="Qui agit (ou dont le compte est en jeu).",
+    )
+    identifiant = models.CharField(
+        "identifiant saisi", max_length=254, blank=True, help_text="Pour les échecs de connexion."
+    )
+    adresse_ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    details = models.JSONField("détails", default=dict, blank=True)
+    cree_le = models.DateTimeField("date", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "événement de sécurité"
+        verbose_name_plural = "événements de sécurité"
+        ordering = ["-cree_le", "-id"]
+        indexes = [models.Index(fields=["nature", "-cree_le"], name="securite_nature_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_nature_display()} · {self.cree_le:%d/%m/%Y %H:%M}"
+
+
+class PageInformation(models.Model):
+    """A public page whose text the administrators write without code: the processing of
+    personal data, the accessibility statement."""
+
+    slug = models.SlugField("adresse", max_length=60, unique=True)
+    titre = models.CharField("titre", max_length=200)
+    contenu = models.TextField(
+        "contenu", help_text="Texte simple : une ligne vide sépare deux paragraphes."
+    )
+    modifie_le = models.DateTimeField("modifiée le", auto_now=True)
+
+    class Meta:
+        verbose_name = "page d'information"
+        verbose_name_plural = "pages d'information"
+        ordering = ["titre"]
+
+    def __str__(self) -> str:
+        return self.titre

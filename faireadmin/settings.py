@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "django_celery_beat",
+    "mozilla_django_oidc",
     "faireadmin",
     "axes",
     "sujets",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "faireadmin.middleware.session_glissante",
 ]
 
 ROOT_URLCONF = "faireadmin.urls"
@@ -92,10 +94,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "faireadmin.Agent"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # E-mail and password; refused while the account is locked out (brute force).
+    "faireadmin.verrouillage.ConnexionProtegee",
+    # Single sign-on (OpenID Connect), active when OIDC_RP_CLIENT_ID is set.
+    "faireadmin.sso.AuthentificationRegion",
+]
 LOGIN_URL = "connexion"
 LOGIN_REDIRECT_URL = "programme"
 LOGOUT_REDIRECT_URL = "connexion"
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works one hour
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -209,7 +217,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# A session ends after this much inactivity (see faireadmin.middleware), and with the browser.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 
 CONTENT_SECURITY_POLICY = {
@@ -226,6 +236,34 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# --- Brute force (faireadmin/verrouillage.py) ----------------------------------------------
+# Five failures for one account from one address lock that pair out for 15 minutes. Not by
+# address alone: the Region's agents share a few outgoing addresses. (django-axes would do,
+# but its application label, « axes », is the name of our axes de progrès.)
+VERROUILLAGE_ECHECS = env.int("VERROUILLAGE_ECHECS", default=5)
+VERROUILLAGE_MINUTES = env.int("VERROUILLAGE_MINUTES", default=15)
+# Behind the reverse proxy (USE_X_FORWARDED_PROTO), the client's address is the last one of
+# X-Forwarded-For, added by the proxy.
+ADRESSE_CLIENT_PAR_PROXY = env.bool("USE_X_FORWARDED_PROTO", default=False)
+
+# --- Single sign-on (OpenID Connect: Keycloak, ADFS, LemonLDAP::NG…) ------------------------
+# Active when OIDC_RP_CLIENT_ID is set; see README, « Authentification unique ».
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="") or None
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_retour"
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=5)
+OIDC_USE_PKCE = True
+LOGIN_REDIRECT_URL_FAILURE = "/connexion/?sso=echec"
+# The claim carrying the agent's direction (its sigle or its name), if the provider sends it.
+OIDC_CLAIM_DIRECTION = env.str("OIDC_CLAIM_DIRECTION", default="direction")
+SSO_LIBELLE = env.str("SSO_LIBELLE", default="Se connecter avec mon compte de la Région")
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
@@ -250,4 +288,10 @@ FAIREADMIN = {
     "JOURS_JALONS_A_VENIR": env.int("JOURS_JALONS_A_VENIR", default=15),
     # A notification not sent this long after its creation is sent by the sweep.
     "SECONDES_AVANT_BALAYAGE": env.int("SECONDES_AVANT_BALAYAGE", default=120),
+    # Personal data: needs given at registration are erased this long after the journée…
+    "JOURS_CONSERVATION_BESOINS": env.int("JOURS_CONSERVATION_BESOINS", default=30),
+    # … and the security log is kept this long.
+    "JOURS_CONSERVATION_JOURNAL_SECURITE": env.int(
+        "JOURS_CONSERVATION_JOURNAL_SECURITE", default=365
+    ),
 }

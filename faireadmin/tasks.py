@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from faireadmin import outbox
+from faireadmin import audit, outbox
 
 
 @shared_task(name="faireadmin.envoyer_notification", bind=True, acks_late=True)
@@ -26,3 +26,9 @@ def balayer_notifications() -> int:
     for pk in ids:
         outbox.publier(pk)
     return len(ids)
+
+
+@shared_task(name="faireadmin.purger_journal_securite", acks_late=True)
+def purger_journal_securite() -> int:
+    """Deletes the security log's events past their retention period."""
+    return audit.purger()

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from faireadmin import views
+from faireadmin import sso, views
 
 admin.site.site_header = "Faire Administration — administration"
 admin.site.site_title = "Faire Administration"
@@ -9,6 +9,23 @@ admin.site.index_title = "Piloter le programme"
 
 urlpatterns = [
     path("connexion/", views.connexion, name="connexion"),
+    path("connexion/sso/", sso.debut, name="sso_debut"),
+    path("connexion/sso/retour/", sso.retour, name="sso_retour"),
+    path("mot-de-passe/oublie/", views.mot_de_passe_oublie, name="mot_de_passe_oublie"),
+    path("mot-de-passe/envoye/", views.mot_de_passe_envoye, name="mot_de_passe_envoye"),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.mot_de_passe_nouveau,
+        name="mot_de_passe_nouveau",
+    ),
+    path("mot-de-passe/change/", views.mot_de_passe_change, name="mot_de_passe_change"),
+    path(
+        "donnees-personnelles/",
+        views.page_information,
+        {"slug": "donnees-personnelles"},
+        name="donnees_personnelles",
+    ),
+    path("accessibilite/", views.page_information, {"slug": "accessibilite"}, name="accessibilite"),
     path("deconnexion/", views.deconnexion, name="deconnexion"),
     path("sante/", views.sante, name="sante"),
     path("admin/", admin.site.urls),

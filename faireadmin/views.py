@@ -1,21 +1,113 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, JsonResponse
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from faireadmin import health
-from faireadmin.forms import ConnexionForm
+from faireadmin import audit, health
+from faireadmin.forms import ConnexionForm, MotDePasseOublieForm
+from faireadmin.models import EvenementSecurite, PageInformation
+from faireadmin.sso import sso_actif
 
-connexion = auth_views.LoginView.as_view(
-    template_name="faireadmin/connexion.html",
-    authentication_form=ConnexionForm,
-    redirect_authenticated_user=True,
-    # Only a development server (make run) shows the demo accounts.
-    extra_context={"debug": settings.DEBUG},
-)
 
+class Connexion(auth_views.LoginView):
+    template_name = "faireadmin/connexion.html"
+    authentication_form = ConnexionForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        contexte = super().get_context_data(**kwargs)
+        contexte.update(
+            # Only a development server (make run) shows the demo accounts.
+            debug=settings.DEBUG,
+            sso=sso_actif(),
+            sso_libelle=settings.SSO_LIBELLE,
+            sso_echec=self.request.GET.get("sso") == "echec",
+        )
+        return contexte
+
+    def form_invalid(self, form):
+        reponse = super().form_invalid(form)
+        if form.has_error("__all__", code="verrouille"):
+            reponse.status_code = 429  # too many attempts
+        return reponse
+
+
+connexion = Connexion.as_view()
 deconnexion = auth_views.LogoutView.as_view()
+
+
+class MotDePasseOublie(auth_views.PasswordResetView):
+    template_name = "faireadmin/mot_de_passe_oublie.html"
+    form_class = MotDePasseOublieForm
+    subject_template_name = "faireadmin/courriels/mot_de_passe_sujet.txt"
+    email_template_name = "faireadmin/courriels/mot_de_passe.txt"
+    success_url = reverse_lazy("mot_de_passe_envoye")
+
+    def form_valid(self, form):
+        audit.consigner(
+            EvenementSecurite.Nature.MOT_DE_PASSE,
+            request=self.request,
+            identifiant=form.cleaned_data["email"].lower(),
+            operation="demande de réinitialisation",
+        )
+        # The link's address comes from the settings, never from the request's Host header.
+        self.extra_email_context = {"site": settings.FAIREADMIN["SITE_URL"]}
+        return super().form_valid(form)
+
+
+class MotDePasseEnregistre:
+    """A new password saved: logged in the security log, confirmed to the agent."""
+
+    operation = ""
+    confirmation = ""
+
+    def form_valid(self, form):
+        reponse = super().form_valid(form)  # type: ignore[misc]
+        audit.consigner(
+            EvenementSecurite.Nature.MOT_DE_PASSE,
+            agent=form.user,
+            request=self.request,  # type: ignore[attr-defined]
+            identifiant=form.user.email,
+            operation=self.operation,
+        )
+        messages.success(self.request, self.confirmation)  # type: ignore[attr-defined]
+        return reponse
+
+
+class MotDePasseNouveau(MotDePasseEnregistre, auth_views.PasswordResetConfirmView):
+    template_name = "faireadmin/mot_de_passe_nouveau.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("connexion")
+    post_reset_login = False
+    operation = "réinitialisation"
+    confirmation = "Mot de passe enregistré : vous pouvez vous connecter."
+
+
+class MotDePasseChange(MotDePasseEnregistre, auth_views.PasswordChangeView):
+    template_name = "faireadmin/mot_de_passe_change.html"
+    success_url = reverse_lazy("programme")
+    operation = "changement"
+    confirmation = "Votre mot de passe est changé."
+
+
+mot_de_passe_oublie = MotDePasseOublie.as_view()
+mot_de_passe_envoye = auth_views.PasswordResetDoneView.as_view(
+    template_name="faireadmin/mot_de_passe_envoye.html"
+)
+mot_de_passe_nouveau = MotDePasseNouveau.as_view()
+mot_de_passe_change = MotDePasseChange.as_view()
+
+
+@require_GET
+def page_information(request: HttpRequest, slug: str) -> HttpResponse:
+    """Public pages written in the admin: personal data processing, accessibility statement."""
+    page = get_object_or_404(PageInformation, slug=slug)
+    return render(request, "faireadmin/page_information.html", {"page": page})
 
 
 @never_cache

@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
@@ -324,6 +325,18 @@ def rappels_j2(*, maintenant: dt.datetime | None = None) -> int:
         with transaction.atomic():
             ecrits += notifications.rappeler(inscription, jour=jour) is not None
     return ecrits
+
+
+def effacer_besoins(*, maintenant: dt.datetime | None = None) -> int:
+    """Retention: the private needs given at registration (accessibility, meals) are erased
+    JOURS_CONSERVATION_BESOINS days after the journée. Returns how many registrations."""
+    jours = settings.FAIREADMIN["JOURS_CONSERVATION_BESOINS"]
+    limite = timezone.localdate(maintenant or timezone.now()) - dt.timedelta(days=jours)
+    return (
+        Inscription.objects.filter(journee__date__lt=limite)
+        .exclude(besoins_accessibilite="", contraintes_repas="")
+        .update(besoins_accessibilite="", contraintes_repas="")
+    )
 
 
 # --- Calendar feed ------------------------------------------------------------------------

@@ -7,3 +7,9 @@ from journees import services
 def rappels_j2() -> int:
     """Reminds confirmed registrants of the journées two days ahead (idempotent)."""
     return services.rappels_j2()
+
+
+@shared_task(name="journees.effacer_besoins", acks_late=True, soft_time_limit=900, time_limit=960)
+def effacer_besoins() -> int:
+    """Erases the accessibility needs and meal constraints of past journées (retention)."""
+    return services.effacer_besoins()

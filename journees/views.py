@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from faireadmin import audit
 from faireadmin.decorators import lab_requis
 from faireadmin.http import Requete
 from faireadmin.models import Agent
@@ -485,6 +486,7 @@ def export(request: Requete, pk: int, format: str) -> HttpResponse:
         journee=journee, filtres=FiltresInscritsForm(request.GET).filtres()
     )
     nom = f"inscrits-journee-{journee.pk}-{journee.date:%Y-%m-%d}"
+    audit.exporte(request, "inscrits", format=format, journee=str(journee))
     if format == "xlsx":
         reponse = HttpResponse(
             exports.xlsx(journee, inscriptions),

@@ -1,10 +1,15 @@
 from typing import cast
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
+from faireadmin.admin import AgentAdmin
 from faireadmin.models import Agent
+from suivi import rgpd
 from suivi.models import Jalon, PointAvancement, Proposition, RetourTest
 from suivi.services import texte_de_naissance
 from sujets.admin import SujetAdmin
@@ -155,3 +160,54 @@ class PointAvancementAdmin(JournalEnLectureSeule, admin.ModelAdmin):
     @admin.display(description="texte")
     def apercu(self, point: PointAvancement) -> str:
         return point.texte[:80]
+
+
+# --- Right to erasure: the agent admin gains « Anonymiser » (the service lives in suivi, at the
+# top of the import chain, since it touches every application).
+admin.site.unregister(Agent)
+
+
+@admin.register(Agent)
+class AgentAvecAnonymisationAdmin(AgentAdmin):
+    actions = ["anonymiser"]
+
+    def has_anonymiser_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser  # irreversible: superusers only
+
+    @admin.action(
+        description="Anonymiser les agents sélectionnés (droit à l'effacement)",
+        permissions=["anonymiser"],
+    )
+    def anonymiser(self, request: HttpRequest, queryset: QuerySet[Agent]) -> HttpResponse | None:
+        agents = list(queryset.filter(anonymise_le__isnull=True))
+        if request.POST.get("confirmation") != "oui":
+            return TemplateResponse(
+                request,
+                "admin/faireadmin/agent/anonymiser.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Anonymiser des agents",
+                    "agents": agents,
+                    "deja": queryset.filter(anonymise_le__isnull=False).count(),
+                    "opts": self.model._meta,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        par = cast(Agent, request.user)
+        for agent in agents:
+            try:
+                resultat = rgpd.anonymiser(agent=agent, par=par)
+            except ValidationError as erreur:
+                self.message_user(request, f"{agent} : {erreur.messages[0]}", messages.ERROR)
+                continue
+            texte = f"Agent n° {agent.pk} anonymisé"
+            if resultat.inscriptions_annulees:
+                texte += f", {resultat.inscriptions_annulees} inscription(s) à venir annulée(s)"
+            self.message_user(request, texte + ".")
+            for sujet in resultat.sujets_sans_pilote:
+                self.message_user(
+                    request,
+                    f"Le sujet « {sujet.titre} » n'a plus de pilote : désignez-en un.",
+                    messages.WARNING,
+                )
+        return None

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from suivi import views
 
@@ -30,6 +30,12 @@ urlpatterns = [
         "propositions/<int:pk>/retours-test/",
         views.retour_test_ajouter,
         name="retour_test_ajouter",
+    ),
+    path("mes-donnees/", views.mes_donnees, name="mes_donnees"),
+    re_path(
+        r"^mes-donnees/telecharger\.(?P<format>json|csv)$",
+        views.mes_donnees_telecharger,
+        name="mes_donnees_telecharger",
     ),
     path(
         "journees/<int:pk>/organisation/propositions/",

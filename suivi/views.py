@@ -3,17 +3,19 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from axes.models import Axe
+from faireadmin import audit
 from faireadmin.decorators import lab_requis
 from faireadmin.http import Requete
 from faireadmin.roles import est_lab
 from journees.models import Journee, Phase
-from suivi import selectors, services
+from suivi import rgpd, selectors, services
 from suivi.forms import (
     FiltresFeuilleDeRouteForm,
     ImportPropositionsForm,
@@ -330,3 +332,26 @@ def feuille_de_route(request: Requete) -> HttpResponse:
     if request.htmx:
         template += "#resultats"
     return render(request, template, {"form": form, "axes": axes})
+
+
+# --- Personal data ----------------------------------------------------------------------------
+@require_GET
+@login_required
+def mes_donnees(request: Requete) -> HttpResponse:
+    return render(request, "suivi/mes_donnees.html", {"donnees": rgpd.donnees_de(request.user)})
+
+
+@require_GET
+@login_required
+def mes_donnees_telecharger(request: Requete, format: str) -> HttpResponse:
+    donnees = rgpd.donnees_de(request.user)
+    audit.exporte(request, "mes données", format=format)
+    nom = f"mes-donnees-faire-administration-{timezone.localdate():%Y-%m-%d}"
+    if format == "json":
+        reponse: HttpResponse = JsonResponse(
+            donnees, json_dumps_params={"ensure_ascii": False, "indent": 2}
+        )
+    else:
+        reponse = HttpResponse(rgpd.en_csv(donnees), content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}.{format}"'
+    return reponse

@@ -1,15 +1,53 @@
-"""Sweeps the URL patterns, so that no route is left unchecked:
+"""Sweeps the URL patterns, so that no route is left unchecked. Every route is classified
+below by who may use it (a new route fails ``test_every_route_is_classified`` until it is);
+then:
 - every page but the public ones refuses an anonymous visitor;
-- every organiser route refuses a plain agent, for reading and for writing."""
+- every organiser route refuses a plain agent, for reading and for writing;
+- every route of the direction générale refuses agents and pilotes;
+- every write on a proposition refuses an agent, the DG and another sujet's pilote."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import InscriptionFactory
 
-PUBLIQUES = {"connexion", "sante"}
+# Anyone: logging in, resetting a password, the public information pages, the health probe.
+PUBLIQUES = {
+    "connexion",
+    "sso_debut",
+    "sso_retour",
+    "mot_de_passe_oublie",
+    "mot_de_passe_envoye",
+    "mot_de_passe_nouveau",
+    "donnees_personnelles",
+    "accessibilite",
+    "sante",
+}
 # Public, but only with a secret: a wrong one is a 404.
 PAR_JETON = {"calendrier_flux", "annulation_par_lien"}
+# Any agent logged in: reading the programme, and acting on their own account and registrations
+# only (the view takes the agent from the session, never from the request).
+AGENTS = {
+    "deconnexion",
+    "mot_de_passe_change",
+    "journees",
+    "journee",
+    "journee_inscription",
+    "journee_annulation",
+    "journee_ics",
+    "mes_inscriptions",
+    "calendrier_regenerer",
+    "programme",
+    "axe",
+    "sujet",
+    "feuille_de_route",
+    "espace_pilote",
+    "proposition",
+    "mes_donnees",
+    "mes_donnees_telecharger",
+}
+# The pilotes of the proposition's sujet and the équipe du Lab'.
+PILOTES = {"proposition_point", "jalon_ajouter", "jalon_modifier", "jalon_fait", "jalon_rouvrir"}
 EXEMPLES = {
     "slug": "exemple",
     "pk": "1",
@@ -18,6 +56,8 @@ EXEMPLES = {
     "jeton": "faux-jeton",
     "quoi": "propositions",
     "format": "csv",
+    "uidb64": "MQ",
+    "token": "faux-jeton",
 }
 
 
@@ -34,8 +74,28 @@ def routes(resolver=None):
 TOUTES = list(routes())
 PROTEGEES = [m for m in TOUTES if m.name not in PUBLIQUES | PAR_JETON]
 ORGANISATION = [
-    m for m in TOUTES if "/organisation/" in str(m.pattern) or m.name == "journee_nouvelle"
+    m
+    for m in TOUTES
+    if "/organisation/" in str(m.pattern) or m.name in ("journee_nouvelle", "retour_test_ajouter")
 ]
+DIRECTION = [m for m in TOUTES if m.name.startswith(("tableau_de_bord", "export_dg", "rapport"))]
+CATEGORIES = {
+    "publiques": PUBLIQUES,
+    "par jeton": PAR_JETON,
+    "agents": AGENTS,
+    "pilotes": PILOTES,
+    "organisation": {m.name for m in ORGANISATION},
+    "direction": {m.name for m in DIRECTION},
+}
+
+
+def test_every_route_is_classified():
+    noms = [m.name for m in TOUTES]
+    assert len(noms) == len(set(noms)), "two routes share a name"
+    classees = [nom for categorie in CATEGORIES.values() for nom in categorie]
+    assert len(classees) == len(set(classees)), "a route is in two categories"
+    assert set(noms) - set(classees) == set(), "routes to classify in tests/test_acces.py"
+    assert set(classees) - set(noms) == set(), "classified routes that no longer exist"
 
 
 def adresse(motif: URLPattern, **valeurs: str) -> str:
@@ -72,9 +132,6 @@ def test_organiser_routes_refuse_agents(client_agent, motif):
     assert inscription.journee.inscriptions.get().statut == "confirmee"
 
 
-DIRECTION = [m for m in TOUTES if m.name.startswith(("tableau_de_bord", "export_dg", "rapport"))]
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("motif", DIRECTION, ids=[m.name for m in DIRECTION])
 def test_direction_pages_refuse_agents_and_pilotes(client, motif):
@@ -97,3 +154,45 @@ def test_the_sweep_sees_the_pages():
     assert {"emargement", "bilan", "propositions_journee", "journee_nouvelle"} <= {
         m.name for m in ORGANISATION
     }
+
+
+ECRITURES_PILOTES = [m for m in TOUTES if m.name in PILOTES]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("motif", ECRITURES_PILOTES, ids=[m.name for m in ECRITURES_PILOTES])
+def test_proposition_writes_refuse_whoever_does_not_pilot_it(client, dg, motif):
+    from suivi.models import Jalon, PointAvancement, Proposition
+    from tests.factories import AgentFactory, JalonFactory, PilotageFactory
+
+    jalon = JalonFactory()
+    proposition = jalon.proposition
+    url = adresse(motif, pk=str(proposition.pk), jalon_pk=str(jalon.pk))
+    donnees = {
+        "version": proposition.version,
+        "statut": "maquettee",
+        "avancement": "50",
+        "texte": "Intrusion",
+        "titre": "Intrusion",
+        "echeance": "2030-01-01",
+    }
+    for qui in (AgentFactory(), PilotageFactory().agent, dg):
+        client.force_login(qui)
+        for entetes in ({}, {"HTTP_HX_REQUEST": "true"}):
+            assert client.post(url, donnees, **entetes).status_code == 403, (url, qui)
+            assert client.get(url, **entetes).status_code in (403, 405), (url, qui)
+    assert Proposition.objects.get(pk=proposition.pk).version == proposition.version
+    assert not PointAvancement.objects.filter(proposition=proposition).exists()
+    apres = Jalon.objects.get(pk=jalon.pk)
+    assert (apres.titre, apres.echeance, apres.fait_le) == (jalon.titre, jalon.echeance, None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("nom", sorted(PUBLIQUES - {"sante"}))
+def test_public_pages_answer_without_login(client, nom):
+    motif = next(m for m in TOUTES if m.name == nom)
+    reponse = client.get(adresse(motif))
+    # Single sign-on is off in the tests: its two addresses do not exist; a wrong reset link
+    # shows its French explanation.
+    attendu = 404 if nom.startswith("sso_") else 200
+    assert reponse.status_code == attendu, (nom, reponse.status_code)

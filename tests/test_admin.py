@@ -56,8 +56,8 @@ def _requete_admin():
 
 
 def test_only_these_models_refuse_adding_in_the_admin(donnees_demo, db):
-    """Registrations are added through the journée pages (seats stay right); the journal is
-    history, written by the application and read in the admin."""
+    """Registrations are added through the journée pages (seats stay right); the journal, the
+    outbox and the security log are history, written by the application and read here."""
     sans_ajout = {
         model._meta.label
         for model, model_admin in MODELES
@@ -68,6 +68,7 @@ def test_only_these_models_refuse_adding_in_the_admin(donnees_demo, db):
         "journees.AbonnementCalendrier",
         "suivi.PointAvancement",
         "faireadmin.Notification",
+        "faireadmin.EvenementSecurite",
     }
 
 
@@ -77,8 +78,8 @@ def test_only_these_models_refuse_adding_in_the_admin(donnees_demo, db):
         m
         for m, _ in MODELES
         if m._meta.app_label in {"faireadmin", "axes", "sujets", "journees", "suivi"}
-        # The demo sends no e-mail: the outbox starts empty.
-        and m._meta.label != "faireadmin.Notification"
+        # The demo sends no e-mail and logs no one in: outbox and security log start empty.
+        and m._meta.label not in {"faireadmin.Notification", "faireadmin.EvenementSecurite"}
     ],
     ids=lambda m: m._meta.label,
 )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from axes.models import Axe
-from faireadmin import fraicheur
+from faireadmin import audit, fraicheur
 from faireadmin.decorators import dg_ou_lab_requis
 from faireadmin.http import Requete
 from faireadmin.roles import est_lab
@@ -110,6 +110,7 @@ def export(request: Requete, quoi: str, format: str) -> HttpResponseBase:
     periode = PeriodeForm(request.GET or None).periode_choisie()
     entetes, lignes = fonction(perimetre, periode)
     fichier = f"{nom}-{periode.fin:%Y-%m-%d}"
+    audit.exporte(request, nom, format=format, perimetre=perimetre.libelle, periode=periode.libelle)
     if format == "xlsx":
         reponse = HttpResponse(
             exports.xlsx(nom, entetes, lignes),
@@ -182,6 +183,7 @@ def rapport_pdf(request: Requete, pk: int) -> HttpResponse:
         contenu = rapports.pdf(objet)
     except OSError:  # WeasyPrint without its system libraries (Pango)
         return render(request, "suivi/dg/pdf_indisponible.html", {"rapport": objet}, status=503)
+    audit.exporte(request, "rapport", format="pdf", rapport=str(objet))
     reponse = HttpResponse(contenu, content_type="application/pdf")
     reponse["Content-Disposition"] = (
         f'attachment; filename="rapport-{objet.fin:%Y-%m-%d}-{objet.pk}.pdf"'
@@ -193,6 +195,7 @@ def rapport_pdf(request: Requete, pk: int) -> HttpResponse:
 @dg_ou_lab_requis
 def rapport_xlsx(request: Requete, pk: int) -> HttpResponse:
     objet = _rapport(pk)
+    audit.exporte(request, "rapport", format="xlsx", rapport=str(objet))
     reponse = HttpResponse(
         rapports.xlsx(objet),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

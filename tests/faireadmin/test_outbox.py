@@ -159,6 +159,8 @@ def test_the_schedule_is_in_the_database_and_names_real_tasks():
         "suivi.resume_hebdomadaire": True,
         "suivi.rapport_hebdomadaire": True,
         "suivi.rapport_mensuel": True,
+        "journees.effacer_besoins": True,
+        "faireadmin.purger_journal_securite": True,
     }
     assert all(nom in current_app.tasks for nom in taches)
     assert PeriodicTask.objects.get(task="journees.rappels_j2").crontab.timezone.key == (

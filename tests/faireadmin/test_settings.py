@@ -78,16 +78,18 @@ def test_environment_variables_drive_the_real_stack():
     assert r["hosts"] == ["a.example", "b.example"]
 
 
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "faire-administration.region.example",
+    "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "USE_X_FORWARDED_PROTO": "1",
+}
+
+
 def test_check_deploy_is_clean_with_production_variables():
-    result = run(
-        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="faire-administration.region.example",
-        DATABASE_URL=os.environ.get("DATABASE_URL", ""),
-        REDIS_URL="redis://127.0.0.1:6379/0",
-        USE_X_FORWARDED_PROTO="1",
-    )
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -100,3 +102,26 @@ def test_check_deploy_flags_the_development_key():
     )
     assert result.returncode != 0
     assert "security.W009" in result.stdout + result.stderr
+
+
+def test_single_sign_on_half_configured_is_an_error():
+    result = run(["manage.py", "check"], DEBUG="1", OIDC_RP_CLIENT_ID="faire-administration")
+    assert result.returncode != 0
+    sortie = result.stdout + result.stderr
+    assert "faireadmin.E001" in sortie and "OIDC_OP_TOKEN_ENDPOINT" in sortie
+
+
+def test_check_deploy_is_clean_with_single_sign_on():
+    idp = "https://sso.region.example/realms/agents/protocol/openid-connect"
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **PRODUCTION,
+        OIDC_RP_CLIENT_ID="faire-administration",
+        OIDC_RP_CLIENT_SECRET=secrets.token_urlsafe(30),
+        OIDC_OP_AUTHORIZATION_ENDPOINT=f"{idp}/auth",
+        OIDC_OP_TOKEN_ENDPOINT=f"{idp}/token",
+        OIDC_OP_USER_ENDPOINT=f"{idp}/userinfo",
+        OIDC_OP_JWKS_ENDPOINT=f"{idp}/certs",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

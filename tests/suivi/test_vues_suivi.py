@@ -477,6 +477,23 @@ def test_a_bad_csv_is_refused_with_its_lines_and_nothing_written(client_lab):
     assert reponse.status_code == 422 and "Choisissez un fichier .csv" in texte(reponse)
 
 
+def test_uploads_are_checked_for_size_and_content(client_lab):
+    journee = JourneeFactory(phase="creer")
+    url_import = reverse("propositions_journee", kwargs={"pk": journee.pk})
+    lourd = SimpleUploadedFile(
+        "propositions.csv", b"sujet;titre\n" + b"x;y\n" * 300_000, "text/csv"
+    )  # 1.2 MB
+    reponse = client_lab.post(url_import, {"fichier": lourd})
+    assert reponse.status_code == 422
+    assert 'id="id_fichier_error"' in reponse.content.decode()
+    assert "Le fichier dépasse 1 Mo : découpez-le." in texte(reponse)
+    deguise = SimpleUploadedFile("propositions.csv", b"MZ\x90\x00\x03\x00binaire", "text/csv")
+    reponse = client_lab.post(url_import, {"fichier": deguise})
+    assert reponse.status_code == 422
+    assert "Ce fichier n'est pas un fichier texte CSV." in texte(reponse)
+    assert not Proposition.objects.exists()
+
+
 def test_a_text_only_point_lands_even_after_two_state_changes(client_pilote, proposition):
     client_pilote.post(url("proposition_point", proposition), point(statut="maquettee"), **HTMX)
     client_pilote.post(

@@ -1,0 +1,150 @@
+"""The security log (``EvenementSecurite``): who logged in, failed, was locked out, logged out,
+got or lost rights, exported data, changed something in the admin, was anonymised.
+
+Logins and failures come from Django's authentication signals, rights from changes to an
+agent's groups and flags, admin changes from Django's own admin log; exports are logged by
+the views that produce them."""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+
+from faireadmin.models import Agent, EvenementSecurite
+
+Nature = EvenementSecurite.Nature
+
+
+def adresse_client(request: HttpRequest | None) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind our reverse proxy the last address of
+    X-Forwarded-For (the one the proxy added; earlier ones are the client's to forge)."""
+    if request is None:
+        return None
+    if settings.ADRESSE_CLIENT_PAR_PROXY:
+        transmises = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if transmises:
+            return transmises.split(",")[-1].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def consigner(
+    nature: str,
+    *,
+    agent: Agent | None = None,
+    request: HttpRequest | None = None,
+    identifiant: str = "",
+    **details: Any,
+) -> EvenementSecurite:
+    return EvenementSecurite.objects.create(
+        nature=nature,
+        agent=agent if agent is not None and agent.pk else None,
+        identifiant=identifiant[:254],
+        adresse_ip=adresse_client(request),
+        details=details,
+    )
+
+
+def purger(*, maintenant: dt.datetime | None = None) -> int:
+    """Retention: events older than JOURS_CONSERVATION_JOURNAL_SECURITE days are deleted."""
+    jours = settings.FAIREADMIN["JOURS_CONSERVATION_JOURNAL_SECURITE"]
+    limite = (maintenant or timezone.now()) - dt.timedelta(days=jours)
+    supprimes, _ = EvenementSecurite.objects.filter(cree_le__lt=limite).delete()
+    return supprimes
+
+
+def exporte(request: HttpRequest, quoi: str, **details: Any) -> None:
+    """An export of personal or steering data: who, what, from where."""
+    consigner(Nature.EXPORT, agent=request.user, request=request, quoi=quoi, **details)  # type: ignore[arg-type]
+
+
+# --- Receivers (connected in FaireAdminConfig.ready) ---------------------------------------
+def a_la_connexion(sender: Any, request: HttpRequest, user: Agent, **kwargs: Any) -> None:
+    methode = "sso" if "sso" in (getattr(user, "backend", "") or "") else "mot_de_passe"
+    consigner(
+        Nature.CONNEXION, agent=user, request=request, identifiant=user.email, methode=methode
+    )
+
+
+def a_l_echec(
+    sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    from faireadmin import verrouillage
+
+    if "username" not in credentials:  # single sign-on
+        consigner(
+            Nature.ECHEC_CONNEXION,
+            request=request,
+            methode="sso",
+            motif=getattr(request, "motif_echec_sso", "réponse du fournisseur refusée"),
+        )
+        return
+    identifiant = (credentials.get("username") or "").strip().lower()
+    nature = (
+        Nature.VERROUILLAGE
+        if identifiant and verrouillage.verrouille_jusqua(identifiant, adresse_client(request))
+        else Nature.ECHEC_CONNEXION
+    )
+    consigner(
+        nature,
+        agent=Agent.objects.filter(email=identifiant).first() if identifiant else None,
+        request=request,
+        identifiant=identifiant,
+    )
+
+
+def a_la_deconnexion(sender: Any, request: HttpRequest, user: Agent | None, **kwargs: Any) -> None:
+    if user is not None and user.is_authenticated:
+        consigner(Nature.DECONNEXION, agent=user, request=request, identifiant=user.email)
+
+
+def aux_groupes(sender: Any, instance: Any, action: str, pk_set: set | None, **kwargs: Any) -> None:
+    """Rights given or taken through groups (the Lab', the direction générale)."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    from django.contrib.auth.models import Group
+
+    groupes = sorted(Group.objects.filter(pk__in=pk_set or []).values_list("name", flat=True))
+    if isinstance(instance, Agent):
+        consigner(
+            Nature.DROITS,
+            agent=instance,
+            identifiant=instance.email,
+            groupes=groupes,
+            operation={"post_add": "ajout", "post_remove": "retrait", "post_clear": "tous retirés"}[
+                action
+            ],
+        )
+
+
+CHAMPS_DE_DROITS = ("is_active", "is_staff", "is_superuser")
+
+
+def avant_enregistrement_agent(sender: Any, instance: Agent, **kwargs: Any) -> None:
+    if not instance.pk:
+        return
+    avant = Agent.objects.filter(pk=instance.pk).values(*CHAMPS_DE_DROITS).first()
+    if not avant:
+        return
+    changes = {
+        champ: {"avant": avant[champ], "apres": getattr(instance, champ)}
+        for champ in CHAMPS_DE_DROITS
+        if avant[champ] != getattr(instance, champ)
+    }
+    if changes:
+        consigner(Nature.DROITS, agent=instance, identifiant=instance.email, changements=changes)
+
+
+def a_l_administration(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    """Every change made in the admin (Django's LogEntry), copied into the security log."""
+    if not created:
+        return
+    consigner(
+        Nature.ADMINISTRATION,
+        agent=instance.user if isinstance(instance.user, Agent) else None,
+        objet=f"{instance.content_type.app_label}.{instance.content_type.model}:{instance.object_id}",
+        libelle=instance.object_repr,
+        action={1: "ajout", 2: "modification", 3: "suppression"}.get(instance.action_flag, ""),
+        message=instance.get_change_message(),
+    )

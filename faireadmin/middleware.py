@@ -1,0 +1,30 @@
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+# A session's expiry is pushed back (SESSION_COOKIE_AGE from now) at most this often, so that
+# an active agent stays logged in without a database write on every request.
+RAFRAICHIR_APRES = 300
+
+
+def a_la_connexion(sender: Any, request: HttpRequest, **kwargs: Any) -> None:
+    """The session is new: its expiry is fresh (saved with the login, no extra write)."""
+    request.session["vu"] = int(time.time())
+
+
+def session_glissante(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Sessions end after SESSION_COOKIE_AGE of inactivity, not after a fixed time."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is not None and user is not None and user.is_authenticated:
+            maintenant = int(time.time())
+            if maintenant - session.get("vu", 0) > RAFRAICHIR_APRES:
+                session["vu"] = maintenant  # modified: saved with a new expiry
+        return response
+
+    return middleware

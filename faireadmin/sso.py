@@ -1,0 +1,146 @@
+"""Single sign-on with the Region's identity provider (OpenID Connect: Keycloak, ADFS,
+LemonLDAP::NG…), through mozilla-django-oidc. Active when OIDC_RP_CLIENT_ID is set.
+
+Agents are matched by e-mail; an agent seen for the first time is created, with their
+direction when the provider sends it (claim OIDC_CLAIM_DIRECTION: a direction's sigle or
+name). With single sign-on on, password login is kept for the administrators only."""
+
+import logging
+from typing import Any
+
+import requests
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import SuspiciousOperation
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+
+from faireadmin.models import Agent, Direction
+
+logger = logging.getLogger(__name__)
+
+
+def sso_actif() -> bool:
+    return bool(settings.OIDC_RP_CLIENT_ID)
+
+
+def _direction(claims: dict[str, Any]) -> Direction | None:
+    valeur = str(claims.get(settings.OIDC_CLAIM_DIRECTION) or "").strip()
+    if not valeur:
+        return None
+    return Direction.objects.filter(Q(sigle__iexact=valeur) | Q(nom__iexact=valeur)).first()
+
+
+class AuthentificationRegion(OIDCAuthenticationBackend):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The library checks its settings here; without single sign-on there are none.
+        if sso_actif():
+            super().__init__(*args, **kwargs)
+        else:
+            self.UserModel = Agent
+
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Agent | None:
+        if not sso_actif():
+            return None
+        try:
+            return super().authenticate(request, **kwargs)
+        except (SuspiciousOperation, requests.RequestException) as erreur:
+            # A forged or misdirected token, a provider down: no one is logged in, the agent
+            # is sent back to the login page with a French message; the failure is logged
+            # (audit.a_l_echec) with this reason.
+            logger.warning("Authentification unique refusée : %s", erreur)
+            if request is not None:
+                request.motif_echec_sso = str(erreur)[:200]  # type: ignore[attr-defined]
+            return None
+
+    def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
+        """The library checks the signature and the nonce; the identity token must also be
+        meant for this application (audience)."""
+        payload = super().verify_token(token, **kwargs)
+        if "nonce" in kwargs:  # the identity token, not a signed userinfo answer
+            audience = payload.get("aud")
+            audiences = audience if isinstance(audience, list) else [audience]
+            if settings.OIDC_RP_CLIENT_ID not in audiences:
+                raise SuspiciousOperation("Jeton d'identité destiné à une autre application.")
+        return payload
+
+    def verify_claims(self, claims: dict[str, Any]) -> bool:
+        """An address the provider says it has not verified does not identify an agent."""
+        return bool(super().verify_claims(claims)) and claims.get("email_verified") is not False
+
+    def get_user(self, user_id: int) -> Agent | None:
+        """The agent of a session; a deactivated agent loses it at the next request (the
+        library's version skips the check that Django's own backend makes)."""
+        agent = super().get_user(user_id)
+        return agent if agent is not None and self.user_can_authenticate(agent) else None
+
+    def filter_users_by_claims(self, claims: dict[str, Any]):
+        email = Agent.objects.normalize_email(claims.get("email"))
+        return Agent.objects.filter(email=email) if email else Agent.objects.none()
+
+    def create_user(self, claims: dict[str, Any]) -> Agent:
+        agent = Agent.objects.create_user(
+            claims["email"],
+            password=None,  # unusable: this agent logs in through the provider only
+            first_name=str(claims.get("given_name", ""))[:150],
+            last_name=str(claims.get("family_name", ""))[:150],
+            direction=_direction(claims),
+        )
+        logger.info("Agent créé à sa première connexion par l'authentification unique.")
+        return agent
+
+    def update_user(self, agent: Agent, claims: dict[str, Any]) -> Agent:
+        """Names and direction follow the provider, the reference for the Region's staff."""
+        changements: dict[str, Any] = {
+            "first_name": str(claims.get("given_name") or agent.first_name)[:150],
+            "last_name": str(claims.get("family_name") or agent.last_name)[:150],
+        }
+        direction = _direction(claims)
+        if direction is not None:
+            changements["direction"] = direction
+        if any(getattr(agent, champ) != valeur for champ, valeur in changements.items()):
+            for champ, valeur in changements.items():
+                setattr(agent, champ, valeur)
+            agent.save(update_fields=list(changements))
+        return agent
+
+
+def _si_actif(vue):
+    def enveloppe(request: HttpRequest) -> HttpResponse:
+        if not sso_actif():
+            raise Http404("L'authentification unique n'est pas configurée.")
+        return vue(request)
+
+    return require_GET(enveloppe)
+
+
+REGLAGES_REQUIS = (
+    "OIDC_RP_CLIENT_SECRET",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT",
+    "OIDC_OP_USER_ENDPOINT",
+)
+
+
+def verifier_reglages(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """With single sign-on on, every endpoint must be given (a missing one would only show
+    as a failed login)."""
+    if not sso_actif():
+        return []
+    manquants = [nom for nom in REGLAGES_REQUIS if not getattr(settings, nom)]
+    if settings.OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")) and not settings.OIDC_OP_JWKS_ENDPOINT:
+        manquants.append("OIDC_OP_JWKS_ENDPOINT")
+    return [
+        checks.Error(
+            f"Authentification unique : OIDC_RP_CLIENT_ID est défini mais pas {nom}.",
+            id="faireadmin.E001",
+        )
+        for nom in manquants
+    ]
+
+
+debut = _si_actif(OIDCAuthenticationRequestView.as_view())
+retour = _si_actif(OIDCAuthenticationCallbackView.as_view())

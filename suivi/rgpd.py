@@ -1,0 +1,232 @@
+"""Personal data (RGPD): what is stored about an agent, and its erasure.
+
+``donnees_de`` gathers every row that concerns an agent, across the applications (this module
+sits at the top of the import chain for that reason), for the page « Mes données » and its
+JSON and CSV downloads. ``anonymiser`` is the right to erasure as an admin performs it: the
+agent's name and address are gone for good, while the figures of the programme (registrations,
+attendance, their direction) and the journal's text stay."""
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from faireadmin import audit
+from faireadmin.models import Agent, EvenementSecurite, Notification
+from journees import services as journees_services
+from journees.models import AbonnementCalendrier, Inscription
+from suivi.models import PointAvancement, Rapport, RetourTest
+from sujets.models import Pilotage, Sujet
+
+# What is left of an anonymised agent: its direction (for the participation figures) and dates.
+PRENOM_ANONYME = "Agent"
+NOM_ANONYME = "anonymisé"
+
+
+def email_anonyme(agent: Agent) -> str:
+    return f"anonyme-{agent.pk}@anonyme.invalid"
+
+
+def _date(valeur: dt.datetime | dt.date | None) -> dt.datetime | dt.date | str:
+    """Dates stay dates (the page formats them in French, JSON and CSV in ISO 8601)."""
+    if valeur is None:
+        return ""
+    if isinstance(valeur, dt.datetime):
+        return timezone.localtime(valeur).replace(microsecond=0)
+    return valeur
+
+
+# --- Access -------------------------------------------------------------------------------
+def donnees_de(agent: Agent) -> dict[str, Any]:
+    """Everything stored about the agent, section by section: texts, numbers and dates."""
+    inscriptions = (
+        Inscription.objects.filter(agent=agent)
+        .select_related("journee", "sujet_souhaite", "inscrit_par")
+        .order_by("journee__date", "cree_le")
+    )
+    return {
+        "compte": {
+            "adresse e-mail": agent.email,
+            "prénom": agent.first_name,
+            "nom": agent.last_name,
+            "direction": str(agent.direction) if agent.direction else "",
+            "compte créé le": _date(agent.date_joined),
+            "dernière connexion": _date(agent.last_login),
+            "actif": "oui" if agent.is_active else "non",
+            "accès à l'administration": "oui" if agent.is_staff else "non",
+            "rôles": ", ".join(sorted(agent.groups.values_list("name", flat=True))),
+            "mot de passe": (
+                "défini (conservé chiffré, illisible)"
+                if agent.has_usable_password()
+                else "aucun (connexion par le compte de la Région)"
+            ),
+        },
+        "pilotages": [
+            {"sujet": p.sujet.titre, "rôle": p.get_role_display()}
+            for p in Pilotage.objects.filter(agent=agent).select_related("sujet")
+        ],
+        "inscriptions": [
+            {
+                "journée": i.journee.titre,
+                "date": _date(i.journee.date),
+                "ville": i.journee.ville,
+                "statut": i.get_statut_display(),
+                "rang sur la liste d'attente": i.rang_attente or "",
+                "présence": i.get_presence_display(),
+                "sujet souhaité": i.sujet_souhaite.titre if i.sujet_souhaite else "",
+                "besoins d'accessibilité": i.besoins_accessibilite,
+                "contraintes alimentaires": i.contraintes_repas,
+                "inscrit par": str(i.inscrit_par) if i.inscrit_par else "",
+                "inscrit le": _date(i.cree_le),
+                "annulée le": _date(i.annulee_le),
+            }
+            for i in inscriptions
+        ],
+        "calendrier": [
+            {"adresse d'abonnement créée le": _date(a.cree_le)}
+            for a in AbonnementCalendrier.objects.filter(agent=agent)
+        ],
+        "journal": [
+            {
+                "date": _date(p.cree_le),
+                "proposition": p.proposition.titre,
+                "texte": p.texte,
+                "changements": " ; ".join(p.changements_lisibles()),
+            }
+            for p in PointAvancement.objects.filter(auteur=agent)
+            .select_related("proposition")
+            .order_by("cree_le", "id")
+        ],
+        "retours de test saisis": [
+            {"date": _date(r.cree_le), "proposition": r.proposition.titre, "synthèse": r.synthese}
+            for r in RetourTest.objects.filter(auteur=agent)
+            .select_related("proposition")
+            .order_by("cree_le")
+        ],
+        "rapports construits": [
+            {"rapport": str(r), "construit le": _date(r.cree_le)}
+            for r in Rapport.objects.filter(cree_par=agent)
+            .select_related("axe", "sujet")
+            .order_by("cree_le")
+        ],
+        "messages envoyés": [
+            {
+                "date": _date(n.cree_le),
+                "objet du message": n.sujet,
+                "état": n.get_statut_display(),
+            }
+            for n in Notification.objects.filter(Q(agent=agent) | Q(destinataire=agent.email))
+            .only("cree_le", "sujet", "statut")
+            .order_by("cree_le")
+        ],
+        "journal de sécurité": [
+            {
+                "date": _date(e.cree_le),
+                "événement": e.get_nature_display(),
+                "adresse IP": e.adresse_ip or "",
+            }
+            for e in EvenementSecurite.objects.filter(Q(agent=agent) | Q(identifiant=agent.email))
+            .only("cree_le", "nature", "adresse_ip")
+            .order_by("cree_le")
+        ],
+    }
+
+
+def en_csv(donnees: dict[str, Any]) -> str:
+    """The same data as one CSV for Excel in French: rubrique, n°, champ, valeur."""
+    tampon = io.StringIO()
+    tampon.write("\ufeff")
+    ecrivain = csv.writer(tampon, delimiter=";")
+    ecrivain.writerow(["Rubrique", "N°", "Champ", "Valeur"])
+    for rubrique, contenu in donnees.items():
+        elements = [contenu] if isinstance(contenu, dict) else contenu
+        for numero, element in enumerate(elements, start=1):
+            for champ, valeur in element.items():
+                texte = valeur.isoformat() if isinstance(valeur, dt.date) else str(valeur)
+                if texte.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    texte = "'" + texte  # a formula for spreadsheets
+                ecrivain.writerow([rubrique, numero, champ, texte])
+    return tampon.getvalue()
+
+
+# --- Erasure ------------------------------------------------------------------------------
+@dataclass
+class Anonymisation:
+    agent: Agent
+    inscriptions_annulees: int = 0
+    sujets_sans_pilote: list[Sujet] = field(default_factory=list)
+
+
+@transaction.atomic
+def anonymiser(*, agent: Agent, par: Agent, maintenant: dt.datetime | None = None) -> Anonymisation:
+    """Erases an agent's identity for good. Kept: their direction, their registrations and
+    attendance (the figures), the journal's text (author shown as « agent anonymisé »).
+    Removed: name, e-mail, password, rights, pilotages, private needs, calendar address,
+    messages; registrations to journées still to come are cancelled (the waiting list moves
+    on)."""
+    maintenant = maintenant or timezone.now()
+    agent = Agent.objects.select_for_update().get(pk=agent.pk)
+    if agent.anonymise_le:
+        raise ValidationError("Cet agent est déjà anonymisé.")
+    if agent.pk == par.pk:
+        raise ValidationError("Vous ne pouvez pas anonymiser votre propre compte.")
+    ancien_email = agent.email
+    resultat = Anonymisation(agent=agent)
+
+    a_venir = Inscription.objects.filter(agent=agent, journee__date__gte=maintenant.date()).exclude(
+        statut=Inscription.Statut.ANNULEE
+    )
+    for inscription in a_venir.select_related("journee"):
+        if inscription.journee.debut > maintenant:
+            journees_services.inscription_annuler(
+                inscription=inscription, par=agent, maintenant=maintenant
+            )
+            resultat.inscriptions_annulees += 1
+    Inscription.objects.filter(agent=agent).update(besoins_accessibilite="", contraintes_repas="")
+
+    pilotages = Pilotage.objects.filter(agent=agent).select_related("sujet")
+    sujets = [p.sujet for p in pilotages]
+    pilotages.delete()
+    resultat.sujets_sans_pilote = [s for s in sujets if not s.pilotages.exists()]
+    AbonnementCalendrier.objects.filter(agent=agent).delete()
+    # Messages name the agent and were for them: the ones waiting are not to be sent any more.
+    Notification.objects.filter(Q(agent=agent) | Q(destinataire=ancien_email)).delete()
+
+    agent.groups.clear()
+    agent.user_permissions.clear()
+    agent.email = email_anonyme(agent)
+    agent.first_name, agent.last_name = PRENOM_ANONYME, NOM_ANONYME
+    agent.is_active = agent.is_staff = agent.is_superuser = False
+    agent.last_login = None
+    agent.anonymise_le = maintenant
+    agent.set_unusable_password()  # also ends every open session of the agent
+    agent.save()
+
+    # Traces that would still name them: the admin's history and the security log.
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Agent), object_id=str(agent.pk)
+    ).update(object_repr=str(agent))
+    EvenementSecurite.objects.filter(Q(agent=agent) | Q(identifiant=ancien_email)).update(
+        identifiant=agent.email
+    )
+    for evenement in EvenementSecurite.objects.filter(
+        nature=EvenementSecurite.Nature.ADMINISTRATION,
+        details__objet=f"faireadmin.agent:{agent.pk}",
+    ):
+        evenement.details = {**evenement.details, "libelle": str(agent), "message": ""}
+        evenement.save(update_fields=["details"])
+    audit.consigner(
+        EvenementSecurite.Nature.ANONYMISATION,
+        agent=par,
+        identifiant=par.email,
+        agent_anonymise=agent.pk,
+    )
+    return resultat

@@ -1,0 +1,304 @@
+"""Accounts and hardening: brute force lockout, password reset, sessions that end with
+inactivity or deactivation, the security log, the Content Security Policy, CSRF on HTMX."""
+
+import datetime as dt
+import re
+import time
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from faireadmin import audit
+from faireadmin.models import Agent, EvenementSecurite, PageInformation
+from faireadmin.roles import GROUPE_LAB
+from tests.factories import MOT_DE_PASSE, AgentFactory, JourneeFactory
+from tests.html import texte
+
+pytestmark = pytest.mark.django_db
+Nature = EvenementSecurite.Nature
+EMAIL = "camille@region.example"
+
+
+def essayer(client, mot_de_passe, adresse="10.0.0.1"):
+    return client.post(
+        reverse("connexion"), {"username": EMAIL, "password": mot_de_passe}, REMOTE_ADDR=adresse
+    )
+
+
+# --- Brute force --------------------------------------------------------------------------
+def test_five_failures_lock_the_account_from_that_address(client):
+    AgentFactory(email=EMAIL)
+    for _ in range(5):
+        assert essayer(client, "mauvais").status_code == 200
+    bloque = essayer(client, MOT_DE_PASSE)  # even the right password
+    assert bloque.status_code == 429
+    assert "Trop d'essais infructueux : ce compte est bloqué depuis cette adresse" in texte(bloque)
+    assert "_auth_user_id" not in client.session
+    assert EvenementSecurite.objects.filter(nature=Nature.ECHEC_CONNEXION).count() == 5
+    assert EvenementSecurite.objects.filter(nature=Nature.VERROUILLAGE).count() == 1
+    # Another address (a colleague behind another gateway) is not locked out.
+    assert essayer(Client(), MOT_DE_PASSE, adresse="10.0.0.2").status_code == 302
+
+
+def test_the_lockout_ends_after_its_delay(client, settings):
+    AgentFactory(email=EMAIL)
+    for _ in range(5):
+        essayer(client, "mauvais")
+    assert essayer(client, MOT_DE_PASSE).status_code == 429
+    il_y_a = timezone.now() - dt.timedelta(minutes=settings.VERROUILLAGE_MINUTES + 1)
+    EvenementSecurite.objects.update(cree_le=il_y_a)
+    assert essayer(client, MOT_DE_PASSE).status_code == 302
+
+
+def test_a_success_starts_the_count_again(client):
+    AgentFactory(email=EMAIL)
+    for _ in range(4):
+        essayer(client, "mauvais")
+    assert essayer(client, MOT_DE_PASSE).status_code == 302
+    client.post(reverse("deconnexion"))
+    for _ in range(4):
+        assert essayer(client, "mauvais").status_code == 200
+    assert essayer(client, MOT_DE_PASSE).status_code == 302
+
+
+def test_unknown_accounts_are_locked_out_too(client):
+    """Otherwise the lockout would tell which addresses have an account."""
+    for _ in range(5):
+        essayer(client, "mauvais")
+    assert essayer(client, "mauvais").status_code == 429
+
+
+def test_behind_the_proxy_the_address_is_the_one_it_added(rf, settings):
+    settings.ADRESSE_CLIENT_PAR_PROXY = True
+    requete = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.10", REMOTE_ADDR="10.0.0.9")
+    assert audit.adresse_client(requete) == "192.0.2.10"  # the client may forge the first one
+    settings.ADRESSE_CLIENT_PAR_PROXY = False
+    assert audit.adresse_client(requete) == "10.0.0.9"
+
+
+# --- Password reset -----------------------------------------------------------------------
+def test_password_reset_by_email(client, mailoutbox, settings):
+    settings.FAIREADMIN = {**settings.FAIREADMIN, "SITE_URL": "https://fa.region.example"}
+    agent = AgentFactory(email=EMAIL, first_name="Camille")
+    reponse = client.post(reverse("mot_de_passe_oublie"), {"email": "Camille@Region.example"})
+    assert reponse.url == reverse("mot_de_passe_envoye")
+    (courriel,) = mailoutbox
+    assert courriel.to == [EMAIL] and courriel.subject.startswith("Faire Administration")
+    assert "Bonjour Camille" in courriel.body and "testserver" not in courriel.body
+    lien = re.search(r"https://fa\.region\.example(\S+)", courriel.body).group(1)
+
+    formulaire = client.get(lien, follow=True)
+    assert "Nouveau mot de passe" in texte(formulaire)
+    adresse = formulaire.redirect_chain[-1][0]
+    nouveau = "une-phrase-de-passe-solide"
+    trop_court = client.post(adresse, {"new_password1": "court", "new_password2": "court"})
+    assert "Ce mot de passe est trop court" in texte(trop_court)
+    fin = client.post(adresse, {"new_password1": nouveau, "new_password2": nouveau})
+    assert fin.url == reverse("connexion")
+    agent.refresh_from_db()
+    assert agent.check_password(nouveau)
+    assert "lien n'est plus valable" in texte(client.get(lien, follow=True))  # used once
+    assert EvenementSecurite.objects.filter(
+        nature=Nature.MOT_DE_PASSE, agent=agent, details__operation="réinitialisation"
+    ).exists()
+
+
+def test_reset_says_the_same_for_unknown_addresses(client, mailoutbox):
+    reponse = client.post(reverse("mot_de_passe_oublie"), {"email": "personne@region.example"})
+    assert reponse.url == reverse("mot_de_passe_envoye")
+    assert mailoutbox == []
+
+
+def test_password_change_for_a_logged_in_agent(client_agent, agent):
+    reponse = client_agent.post(
+        reverse("mot_de_passe_change"),
+        {
+            "old_password": MOT_DE_PASSE,
+            "new_password1": "une-autre-phrase-solide",
+            "new_password2": "une-autre-phrase-solide",
+        },
+    )
+    assert reponse.status_code == 302
+    agent.refresh_from_db()
+    assert agent.check_password("une-autre-phrase-solide")
+    assert client_agent.get(reverse("programme")).status_code == 200  # still logged in
+
+
+# --- Sessions -----------------------------------------------------------------------------
+def _session(client) -> Session:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_sessions_end_with_inactivity_and_the_browser(client, settings):
+    AgentFactory(email=EMAIL)
+    connexion = essayer(client, MOT_DE_PASSE)
+    cookie = connexion.cookies["sessionid"]
+    assert (cookie["max-age"], cookie["expires"]) == ("", "")  # gone with the browser
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    expire = _session(client).expire_date
+    assert abs((expire - timezone.now()).total_seconds() - settings.SESSION_COOKIE_AGE) < 60
+    Session.objects.filter(pk=client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    reponse = client.get(reverse("programme"))
+    assert reponse.status_code == 302 and reponse.url.startswith(reverse("connexion"))
+
+
+def test_activity_pushes_the_expiry_back(client_agent):
+    session = client_agent.session
+    session["vu"] = int(time.time()) - 400  # last pushed back 400 s ago
+    session.save()
+    Session.objects.filter(pk=session.session_key).update(
+        expire_date=timezone.now() + dt.timedelta(minutes=10)
+    )
+    client_agent.get(reverse("mes_inscriptions"))
+    assert _session(client_agent).expire_date > timezone.now() + dt.timedelta(hours=1)
+
+
+def test_a_deactivated_agent_loses_their_session(client_agent, agent):
+    assert client_agent.get(reverse("programme")).status_code == 200
+    agent.is_active = False
+    agent.save()
+    reponse = client_agent.get(reverse("programme"))
+    assert reponse.status_code == 302 and reponse.url.startswith(reverse("connexion"))
+    assert EvenementSecurite.objects.filter(
+        nature=Nature.DROITS, agent=agent, details__changements__is_active__apres=False
+    ).exists()
+
+
+# --- The security log ---------------------------------------------------------------------
+def test_logins_failures_and_logouts_are_logged(client):
+    agent = AgentFactory(email=EMAIL)
+    essayer(client, "mauvais", adresse="192.0.2.7")
+    essayer(client, MOT_DE_PASSE, adresse="192.0.2.7")
+    client.post(reverse("deconnexion"))
+    evenements = list(EvenementSecurite.objects.order_by("cree_le", "id"))
+    assert [(e.nature, e.identifiant, e.adresse_ip) for e in evenements] == [
+        (Nature.ECHEC_CONNEXION, EMAIL, "192.0.2.7"),
+        (Nature.CONNEXION, EMAIL, "192.0.2.7"),
+        (Nature.DECONNEXION, EMAIL, "127.0.0.1"),
+    ]
+    assert evenements[1].agent == agent and "mauvais" not in str(evenements[0].details)
+
+
+def test_rights_given_and_taken_are_logged():
+    agent = AgentFactory()
+    lab = Group.objects.get(name=GROUPE_LAB)
+    agent.groups.add(lab)
+    agent.groups.remove(lab)
+    agent.is_staff = True
+    agent.save()
+    droits = EvenementSecurite.objects.filter(nature=Nature.DROITS, agent=agent)
+    assert [e.details.get("operation") for e in droits.order_by("id")] == ["ajout", "retrait", None]
+    assert droits.order_by("id").last().details["changements"] == {
+        "is_staff": {"avant": False, "apres": True}
+    }
+
+
+def test_admin_changes_are_logged_and_the_log_is_read_only(client):
+    admin = Agent.objects.create_superuser("root@region.example", "x" * 12)
+    client.force_login(admin)
+    page = reverse("admin:faireadmin_pageinformation_change", args=[_page().pk])
+    client.post(page, {"titre": "Vos données", "contenu": "Nouveau texte."})
+    evenement = EvenementSecurite.objects.get(nature=Nature.ADMINISTRATION)
+    assert evenement.agent == admin and evenement.details["action"] == "modification"
+    assert evenement.details["objet"].startswith("faireadmin.pageinformation:")
+
+    liste = client.get(reverse("admin:faireadmin_evenementsecurite_changelist"))
+    assert liste.status_code == 200 and "Modification dans l&#x27;administration" in (
+        liste.content.decode()
+    )
+    fiche = reverse("admin:faireadmin_evenementsecurite_change", args=[evenement.pk])
+    assert client.get(fiche).status_code == 200  # readable
+    client.post(fiche, {"nature": "connexion"})
+    assert EvenementSecurite.objects.get(pk=evenement.pk).nature == Nature.ADMINISTRATION
+    suppression = reverse("admin:faireadmin_evenementsecurite_delete", args=[evenement.pk])
+    assert client.post(suppression, {"post": "yes"}).status_code == 403
+
+
+def test_exports_are_logged(client_lab, lab, dg, client):
+    from tests.factories import InscriptionFactory
+
+    inscription = InscriptionFactory()
+    client_lab.get(reverse("organisation_export_csv", args=[inscription.journee.pk]))
+    client.force_login(dg)
+    b"".join(
+        client.get(
+            reverse("export_dg", kwargs={"quoi": "journal", "format": "csv"})
+        ).streaming_content
+    )
+    exports = EvenementSecurite.objects.filter(nature=Nature.EXPORT).order_by("id")
+    assert [(e.agent, e.details["quoi"], e.details["format"]) for e in exports] == [
+        (lab, "inscrits", "csv"),
+        (dg, "journal", "csv"),
+    ]
+
+
+def test_the_security_log_is_purged_after_its_retention(settings):
+    ancien = audit.consigner(Nature.CONNEXION, identifiant="a@region.example")
+    recent = audit.consigner(Nature.CONNEXION, identifiant="b@region.example")
+    jours = settings.FAIREADMIN["JOURS_CONSERVATION_JOURNAL_SECURITE"]
+    EvenementSecurite.objects.filter(pk=ancien.pk).update(
+        cree_le=timezone.now() - dt.timedelta(days=jours + 1)
+    )
+    from faireadmin.tasks import purger_journal_securite
+
+    assert purger_journal_securite.apply().get() == 1
+    assert list(EvenementSecurite.objects.all()) == [recent]
+
+
+# --- Public pages -------------------------------------------------------------------------
+def _page() -> PageInformation:
+    return PageInformation.objects.get(slug="donnees-personnelles")
+
+
+def test_information_pages_are_public_and_written_in_the_admin(client):
+    for nom, titre in (
+        ("donnees_personnelles", "Vos données personnelles"),
+        ("accessibilite", "Déclaration d'accessibilité"),
+    ):
+        page = texte(client.get(reverse(nom)))
+        assert titre in page
+    assert "délégué à la protection des données" in texte(
+        client.get(reverse("donnees_personnelles"))
+    )
+    PageInformation.objects.filter(slug="accessibilite").update(
+        contenu="Premier paragraphe.\n\n<script>alert(1)</script>"
+    )
+    contenu = client.get(reverse("accessibilite")).content.decode()
+    assert "<p>Premier paragraphe.</p>" in contenu
+    assert "<script>alert(1)" not in contenu and "&lt;script&gt;" in contenu
+
+
+def test_every_page_links_to_them(client_agent):
+    contenu = client_agent.get(reverse("programme")).content.decode()
+    for nom in ("donnees_personnelles", "accessibilite", "mes_donnees"):
+        assert f'href="{reverse(nom)}"' in contenu
+
+
+# --- Content Security Policy and CSRF -----------------------------------------------------
+def test_the_content_security_policy_is_strict(client):
+    politique = client.get(reverse("connexion"))["Content-Security-Policy"]
+    directives = dict(
+        [*d.split(" ", 1), ""][:2] for d in (p.strip() for p in politique.split(";")) if d
+    )
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+    assert "unsafe" not in politique
+
+
+def test_htmx_requests_without_the_csrf_token_are_refused(agent):
+    navigateur = Client(enforce_csrf_checks=True)
+    navigateur.force_login(agent)
+    journee = JourneeFactory()
+    page = navigateur.get(reverse("journee", args=[journee.pk])).content.decode()
+    jeton = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
+    url = reverse("journee_inscription", args=[journee.pk])
+    assert navigateur.post(url, HTTP_HX_REQUEST="true").status_code == 403
+    avec = navigateur.post(url, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=jeton)
+    assert avec.status_code == 200
+    assert journee.inscriptions.count() == 1

@@ -1,0 +1,236 @@
+"""Personal data: « Mes données » (page, JSON, CSV), anonymisation by an admin (the figures and
+the journal's text stay), retention of the private needs given at registration."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from faireadmin.models import Agent, EvenementSecurite, Notification
+from faireadmin.roles import GROUPE_LAB
+from journees import services as journees_services
+from journees.models import Inscription
+from suivi import rgpd
+from suivi.dg.indicateurs import Perimetre, Periode, participation
+from tests.factories import (
+    AgentFactory,
+    DirectionFactory,
+    InscriptionFactory,
+    JourneeFactory,
+    PilotageFactory,
+    PointAvancementFactory,
+    PropositionFactory,
+)
+from tests.html import texte
+
+pytestmark = pytest.mark.django_db
+PRESENT = Inscription.Presence.PRESENT
+
+
+@pytest.fixture
+def dossier(lab):
+    """An agent with a bit of everything: a past journée attended, a future one with a colleague
+    waiting behind, private needs, a sujet they pilot, a journal entry, a calendar address."""
+    direction = DirectionFactory(sigle="DRH", effectif=40)
+    camille = AgentFactory(
+        email="camille@region.example",
+        first_name="Camille",
+        last_name="Martin",
+        direction=direction,
+    )
+    passee = JourneeFactory(date=timezone.localdate() - dt.timedelta(days=60), titre="Explorer 1")
+    InscriptionFactory(
+        agent=camille, journee=passee, presence=PRESENT, besoins_accessibilite="Fauteuil"
+    )
+    future = JourneeFactory(capacite=1, titre="Créer 2")
+    journees_services.inscription_creer(
+        journee=future,
+        agent=camille,
+        par=camille,
+        besoins_accessibilite="Boucle magnétique",
+        contraintes_repas="=cmd|' /C calc'!A0",
+    )
+    collegue = AgentFactory(email="collegue@region.example")
+    journees_services.inscription_creer(journee=future, agent=collegue, par=collegue)
+    pilotage = PilotageFactory(agent=camille)
+    proposition = PropositionFactory(sujet=pilotage.sujet, titre="Guichet unique")
+    PointAvancementFactory(proposition=proposition, auteur=camille, texte="Atelier fait.")
+    journees_services.abonnement_calendrier(agent=camille)
+    camille.groups.add(Group.objects.get(name=GROUPE_LAB))
+    return {
+        "agent": camille,
+        "collegue": collegue,
+        "future": future,
+        "passee": passee,
+        "proposition": proposition,
+        "sujet": pilotage.sujet,
+    }
+
+
+# --- Mes données --------------------------------------------------------------------------
+def test_my_data_page_shows_everything_about_me_and_nothing_else(
+    client, dossier, django_assert_max_num_queries
+):
+    client.force_login(dossier["agent"])
+    AgentFactory(first_name="Autre", last_name="Personne")
+    with django_assert_max_num_queries(20):
+        page = texte(client.get(reverse("mes_donnees")))
+    for attendu in (
+        "camille@region.example",
+        "Explorer 1",
+        "Créer 2",
+        "Fauteuil",
+        "Boucle magnétique",
+        "Guichet unique",
+        "Atelier fait.",
+        dossier["sujet"].titre,
+        "Équipe du Lab'",
+    ):
+        assert attendu in page, attendu
+    assert "Autre Personne" not in page and "collegue@region.example" not in page
+
+
+def test_my_data_as_json(client, dossier):
+    client.force_login(dossier["agent"])
+    reponse = client.get(reverse("mes_donnees_telecharger", kwargs={"format": "json"}))
+    assert reponse["Content-Disposition"].startswith('attachment; filename="mes-donnees-')
+    donnees = json.loads(reponse.content)
+    assert donnees["compte"]["adresse e-mail"] == "camille@region.example"
+    assert [i["journée"] for i in donnees["inscriptions"]] == ["Explorer 1", "Créer 2"]
+    assert donnees["inscriptions"][1]["besoins d'accessibilité"] == "Boucle magnétique"
+    assert donnees["journal"][0]["texte"] == "Atelier fait."
+    assert [p["rôle"] for p in donnees["pilotages"]] == ["Pilote"]
+    assert donnees["messages envoyés"]  # the registration confirmation
+    assert any(e["événement"] == "Droits modifiés" for e in donnees["journal de sécurité"])
+    export = EvenementSecurite.objects.get(nature="export")
+    assert (export.agent, export.details["quoi"]) == (dossier["agent"], "mes données")
+
+
+def test_my_data_as_csv_for_a_spreadsheet(client, dossier):
+    client.force_login(dossier["agent"])
+    reponse = client.get(reverse("mes_donnees_telecharger", kwargs={"format": "csv"}))
+    contenu = reponse.content.decode()
+    assert contenu.startswith("\ufeff") and reponse["Content-Type"].startswith("text/csv")
+    lignes = list(csv.reader(io.StringIO(contenu.lstrip("\ufeff")), delimiter=";"))
+    assert lignes[0] == ["Rubrique", "N°", "Champ", "Valeur"]
+    assert ["inscriptions", "2", "besoins d'accessibilité", "Boucle magnétique"] in lignes
+    repas = next(ligne for ligne in lignes if ligne[2] == "contraintes alimentaires" and ligne[3])
+    assert repas[3].startswith("'=")  # not a formula in Excel
+
+
+def test_my_data_needs_a_login(client):
+    reponse = client.get(reverse("mes_donnees_telecharger", kwargs={"format": "json"}))
+    assert reponse.status_code == 302
+
+
+# --- Anonymisation ------------------------------------------------------------------------
+def test_anonymisation_erases_the_person_and_keeps_the_figures(client, dossier, lab):
+    agent = dossier["agent"]
+    fin = timezone.localdate() + dt.timedelta(days=60)
+    avant = participation(Perimetre(), Periode(fin=fin), timezone.now())
+    client.force_login(agent)
+
+    resultat = rgpd.anonymiser(agent=agent, par=lab)
+
+    agent.refresh_from_db()
+    assert agent.email == f"anonyme-{agent.pk}@anonyme.invalid"
+    assert (agent.first_name, agent.last_name, str(agent)) == (
+        "Agent",
+        "anonymisé",
+        "Agent anonymisé",
+    )
+    assert not agent.is_active and not agent.has_usable_password() and agent.anonymise_le
+    assert not agent.groups.exists() and not agent.pilotages.exists()
+    assert resultat.sujets_sans_pilote == [dossier["sujet"]]
+    # The session ended.
+    assert client.get(reverse("programme")).status_code == 302
+    # Past registration and attendance stay; the future one is cancelled, the colleague
+    # behind takes the seat; every private need is gone.
+    inscriptions = {i.journee_id: i for i in agent.inscriptions.all()}
+    assert inscriptions[dossier["passee"].pk].presence == PRESENT
+    assert inscriptions[dossier["future"].pk].statut == Inscription.Statut.ANNULEE
+    assert resultat.inscriptions_annulees == 1
+    assert dossier["collegue"].inscriptions.get().statut == Inscription.Statut.CONFIRMEE
+    assert not agent.inscriptions.exclude(besoins_accessibilite="", contraintes_repas="").exists()
+    # Figures: unchanged, but for the cancelled future registration (not a participation).
+    apres = participation(Perimetre(), Periode(fin=fin), timezone.now())
+    assert apres["participants"] == avant["participants"] == 1
+    assert apres["par_direction"] == avant["par_direction"]
+    # No message for them is left, none names them; the security log no longer holds the address.
+    assert not Notification.objects.filter(destinataire="camille@region.example").exists()
+    assert not EvenementSecurite.objects.filter(identifiant="camille@region.example").exists()
+    assert EvenementSecurite.objects.filter(
+        nature="anonymisation", agent=lab, details__agent_anonymise=agent.pk
+    ).exists()
+    # The journal keeps the text, signed « agent anonymisé ».
+    client.force_login(lab)
+    page = texte(client.get(dossier["proposition"].get_absolute_url()))
+    assert "Atelier fait." in page and "Agent anonymisé" in page and "Camille" not in page
+
+
+def test_anonymisation_is_done_once_and_not_on_oneself(dossier, lab):
+    rgpd.anonymiser(agent=dossier["agent"], par=lab)
+    with pytest.raises(Exception, match="déjà anonymisé"):
+        rgpd.anonymiser(agent=dossier["agent"], par=lab)
+    with pytest.raises(Exception, match="votre propre compte"):
+        rgpd.anonymiser(agent=lab, par=lab)
+
+
+def test_an_admin_anonymises_from_the_agent_list(client, dossier):
+    admin = Agent.objects.create_superuser("root@region.example", "x" * 12)
+    client.force_login(admin)
+    url = reverse("admin:faireadmin_agent_changelist")
+    action = {"action": "anonymiser", "_selected_action": [dossier["agent"].pk]}
+    confirmation = client.post(url, action)
+    assert confirmation.status_code == 200
+    assert "L'anonymisation est définitive." in texte(confirmation)
+    assert Agent.objects.get(pk=dossier["agent"].pk).anonymise_le is None  # not yet
+    fin = client.post(url, {**action, "confirmation": "oui"}, follow=True)
+    assert Agent.objects.get(pk=dossier["agent"].pk).anonymise_le is not None
+    assert "n&#x27;a plus de pilote : désignez-en un." in fin.content.decode()
+    anonymises = client.get(url, {"anonymise": "oui"})
+    assert list(anonymises.context["cl"].queryset) == [Agent.objects.get(pk=dossier["agent"].pk)]
+
+
+def test_a_staff_member_who_is_not_superuser_cannot_anonymise(client, dossier):
+    from django.contrib.auth.models import Permission
+
+    gestionnaire = AgentFactory(is_staff=True)
+    gestionnaire.user_permissions.add(*Permission.objects.filter(codename__endswith="_agent"))
+    client.force_login(gestionnaire)
+    url = reverse("admin:faireadmin_agent_changelist")
+    assert 'value="anonymiser"' not in client.get(url).content.decode()
+    client.post(
+        url,
+        {"action": "anonymiser", "_selected_action": [dossier["agent"].pk], "confirmation": "oui"},
+    )
+    assert Agent.objects.get(pk=dossier["agent"].pk).anonymise_le is None
+
+
+# --- Retention ----------------------------------------------------------------------------
+def test_private_needs_are_erased_30_days_after_the_journee(settings):
+    aujourd_hui = timezone.localdate()
+
+    def inscription(jours):
+        return InscriptionFactory(
+            journee=JourneeFactory(date=aujourd_hui - dt.timedelta(days=jours)),
+            besoins_accessibilite="Fauteuil",
+            contraintes_repas="Sans gluten",
+        )
+
+    ancienne, recente, future = inscription(31), inscription(29), inscription(-5)
+    from journees.tasks import effacer_besoins
+
+    assert effacer_besoins.apply().get() == 1
+    ancienne.refresh_from_db()
+    assert (ancienne.besoins_accessibilite, ancienne.contraintes_repas) == ("", "")
+    for gardee in (recente, future):
+        gardee.refresh_from_db()
+        assert gardee.besoins_accessibilite == "Fauteuil"
+    settings.FAIREADMIN = {**settings.FAIREADMIN, "JOURS_CONSERVATION_BESOINS": 10}
+    assert effacer_besoins.apply().get() == 1  # the delay is a setting
