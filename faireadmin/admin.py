@@ -1,10 +1,13 @@
+from typing import Any
+
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from faireadmin import outbox
+from faireadmin import audit, outbox
 from faireadmin.models import Agent, Direction, EvenementSecurite, Notification, PageInformation
 
 
@@ -64,7 +67,10 @@ class AgentAdmin(UserAdmin):
                 ),
             },
         ),
-        ("Dates", {"fields": ("last_login", "date_joined", "anonymise_le")}),
+        (
+            "Dates et identité",
+            {"fields": ("last_login", "date_joined", "identifiant_sso", "anonymise_le")},
+        ),
     )
     add_fieldsets = (
         (
@@ -96,7 +102,27 @@ class AgentAdmin(UserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     ordering = ["last_name", "first_name"]
     autocomplete_fields = ["direction"]
-    readonly_fields = ["last_login", "date_joined", "anonymise_le"]
+    readonly_fields = ["last_login", "date_joined", "identifiant_sso", "anonymise_le"]
+
+    # Rights are given by superusers only: otherwise whoever may edit agents could make
+    # themselves superuser, or join a group with every permission.
+    CHAMPS_DE_DROITS = ["is_staff", "is_superuser", "groups", "user_permissions"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Agent | None = None) -> list[str]:
+        champs = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            champs += self.CHAMPS_DE_DROITS
+        return champs
+
+    def has_change_permission(self, request: HttpRequest, obj: Agent | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Agent | None = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Notification)
@@ -193,3 +219,30 @@ class PageInformationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # the footer links to them
+
+
+# --- Bulk deletion, in the security log -------------------------------------------------------
+# Django logs a deletion of several objects with bulk_create: no signal reaches the security
+# log (audit.a_l_administration copies the others). The site-wide action is wrapped.
+def supprimer_la_selection(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+) -> Any:
+    objets = [(obj.pk, str(obj)) for obj in queryset] if request.POST.get("post") else []
+    reponse = delete_selected(modeladmin, request, queryset)
+    if reponse is None and len(objets) > 1:  # deleted (one alone is logged by its LogEntry)
+        etiquette = f"{queryset.model._meta.app_label}.{queryset.model._meta.model_name}"
+        for pk, libelle in objets:
+            audit.consigner(
+                EvenementSecurite.Nature.ADMINISTRATION,
+                agent=request.user if isinstance(request.user, Agent) else None,
+                objet=f"{etiquette}:{pk}",
+                libelle=libelle,
+                action="suppression",
+                message="suppression groupée",
+            )
+    return reponse
+
+
+supprimer_la_selection.allowed_permissions = ("delete",)  # type: ignore[attr-defined]
+supprimer_la_selection.short_description = delete_selected.short_description  # type: ignore[attr-defined]
+admin.site.add_action(supprimer_la_selection, "delete_selected")

@@ -6,6 +6,7 @@ agent's groups and flags, admin changes from Django's own admin log; exports are
 the views that produce them."""
 
 import datetime as dt
+import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -24,9 +25,18 @@ def adresse_client(request: HttpRequest | None) -> str | None:
         return None
     if settings.ADRESSE_CLIENT_PAR_PROXY:
         transmises = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if transmises:
-            return transmises.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+        if transmises and _adresse_valide(transmises.split(",")[-1].strip()):
+            return transmises.split(",")[-1].strip()
+    adresse = request.META.get("REMOTE_ADDR") or ""
+    return adresse if _adresse_valide(adresse) else None
+
+
+def _adresse_valide(adresse: str) -> bool:
+    try:
+        ipaddress.ip_address(adresse)
+    except ValueError:
+        return False
+    return True
 
 
 def consigner(
@@ -70,27 +80,15 @@ def a_la_connexion(sender: Any, request: HttpRequest, user: Agent, **kwargs: Any
 def a_l_echec(
     sender: Any, credentials: dict, request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    from faireadmin import verrouillage
-
-    if "username" not in credentials:  # single sign-on
-        consigner(
-            Nature.ECHEC_CONNEXION,
-            request=request,
-            methode="sso",
-            motif=getattr(request, "motif_echec_sso", "réponse du fournisseur refusée"),
-        )
+    """A login refused by single sign-on (password logins are logged by their backend, under
+    the lock of verrouillage)."""
+    if "username" in credentials or getattr(request, "echec_consigne", False):
         return
-    identifiant = (credentials.get("username") or "").strip().lower()
-    nature = (
-        Nature.VERROUILLAGE
-        if identifiant and verrouillage.verrouille_jusqua(identifiant, adresse_client(request))
-        else Nature.ECHEC_CONNEXION
-    )
     consigner(
-        nature,
-        agent=Agent.objects.filter(email=identifiant).first() if identifiant else None,
+        Nature.ECHEC_CONNEXION,
         request=request,
-        identifiant=identifiant,
+        methode="sso",
+        motif=getattr(request, "motif_echec_sso", "réponse du fournisseur refusée"),
     )
 
 

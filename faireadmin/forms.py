@@ -1,15 +1,46 @@
+import time
+
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template import loader
 from django.utils import formats, timezone
 
-from faireadmin import audit, verrouillage
+from faireadmin import audit, outbox, verrouillage
 from faireadmin.audit import adresse_client
 from faireadmin.models import Agent, EvenementSecurite
 from faireadmin.sso import sso_actif
 
+Nature = EvenementSecurite.Nature
 
-class ConnexionForm(AuthenticationForm):
+
+class VerificationDuVerrou:
+    """Refuses at once, with a French message, a login on an account locked out from this
+    address (the password backend refuses it anyway: this only says why)."""
+
+    def verifier_le_verrou(self) -> None:
+        identifiant = Agent.objects.normalize_email(self.cleaned_data.get("username"))  # type: ignore[attr-defined]
+        requete = self.request  # type: ignore[attr-defined]
+        jusqua = identifiant and verrouillage.verrouille_jusqua(
+            identifiant, adresse_client(requete)
+        )
+        if jusqua:
+            audit.consigner(
+                Nature.VERROUILLAGE,
+                agent=Agent.objects.filter(email=identifiant).first(),
+                request=requete,
+                identifiant=identifiant,
+            )
+            heure = formats.time_format(timezone.localtime(jusqua), "G\\hi")
+            raise ValidationError(
+                f"Trop d'essais infructueux : ce compte est bloqué depuis cette adresse "
+                f"jusqu'à {heure}. Réessayez plus tard, ou réinitialisez votre mot de passe.",
+                code="verrouille",
+            )
+
+
+class ConnexionForm(VerificationDuVerrou, AuthenticationForm):
     """Login by e-mail, with a French message that does not say which field was wrong."""
 
     username = forms.EmailField(
@@ -35,35 +66,44 @@ class ConnexionForm(AuthenticationForm):
         ),
         "inactive": "Ce compte est désactivé. Contactez l'équipe du Lab'.",
     }
+    # With single sign-on, a wrong password and an agent's right one get the same answer:
+    # the page never tells whether a password was right.
+    INVALIDE_AVEC_SSO = (
+        "Adresse e-mail ou mot de passe incorrect. Les agents se connectent avec leur compte "
+        "de la Région (bouton ci-dessus) : le mot de passe est réservé aux administrateurs."
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if sso_actif():
+            self.error_messages = {**self.error_messages, "invalid_login": self.INVALIDE_AVEC_SSO}
 
     def clean(self):
-        identifiant = (self.cleaned_data.get("username") or "").strip().lower()
-        jusqua = identifiant and verrouillage.verrouille_jusqua(
-            identifiant, adresse_client(self.request)
-        )
-        if jusqua:
-            audit.consigner(
-                EvenementSecurite.Nature.VERROUILLAGE,
-                agent=Agent.objects.filter(email=identifiant).first(),
-                request=self.request,
-                identifiant=identifiant,
-            )
-            heure = formats.time_format(timezone.localtime(jusqua), "G\\hi")
-            raise ValidationError(
-                f"Trop d'essais infructueux : ce compte est bloqué depuis cette adresse "
-                f"jusqu'à {heure}. Réessayez plus tard, ou réinitialisez votre mot de passe.",
-                code="verrouille",
-            )
+        self.verifier_le_verrou()
         return super().clean()
 
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
         if sso_actif() and not user.is_staff:
-            raise ValidationError(
-                "Connectez-vous avec votre compte de la Région (bouton ci-dessous) : "
-                "la connexion par mot de passe est réservée aux administrateurs.",
-                code="sso",
+            audit.consigner(
+                Nature.ECHEC_CONNEXION,
+                agent=user,
+                request=self.request,
+                identifiant=user.email,
+                motif="mot de passe d'un agent : authentification unique obligatoire",
             )
+            raise self.get_invalid_login_error()
+
+
+class ConnexionAdminForm(VerificationDuVerrou, AdminAuthenticationForm):
+    """The admin's login page, with the same lockout message."""
+
+    def clean(self):
+        self.verifier_le_verrou()
+        return super().clean()
+
+
+DEMANDES_DE_REINITIALISATION_PAR_HEURE = 3
 
 
 class MotDePasseOublieForm(PasswordResetForm):
@@ -76,3 +116,25 @@ class MotDePasseOublieForm(PasswordResetForm):
             "invalid": "Saisissez une adresse e-mail valide.",
         },
     )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        """Through the outbox, like every e-mail: the page answers at once whether or not an
+        account exists (no timing to tell), and a mail server outage is retried. The link
+        is not kept once sent."""
+        user = context["user"]
+        outbox.notifier(
+            nature="compte.mot_de_passe",
+            objet=f"agent:{user.pk}",
+            destinataire=user,
+            periode=str(time.time_ns()),
+            sujet=loader.render_to_string(subject_template_name, context),
+            corps=loader.render_to_string(email_template_name, context),
+        )

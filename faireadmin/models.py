@@ -94,6 +94,15 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         help_text="Permet de se connecter à l'interface d'administration.",
     )
     date_joined = models.DateTimeField("date de création", default=timezone.now)
+    identifiant_sso = models.CharField(
+        "identifiant chez le fournisseur d'identité",
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="« sub » OpenID Connect, lié à la première authentification unique.",
+    )
     anonymise_le = models.DateTimeField(
         "anonymisé le",
         null=True,
@@ -218,6 +227,7 @@ class EvenementSecurite(models.Model):
 
     class Nature(models.TextChoices):
         CONNEXION = "connexion", "Connexion"
+        COMPTE_CREE = "compte_cree", "Compte créé (authentification unique)"
         ECHEC_CONNEXION = "echec_connexion", "Échec de connexion"
         VERROUILLAGE = "verrouillage", "Compte verrouillé (trop d'échecs)"
         DECONNEXION = "deconnexion", "Déconnexion"

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable
 from functools import partial
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -39,6 +40,11 @@ _broker_en_panne_jusqua = 0.0
 
 def piece_jointe(nom: str, contenu: str, type_mime: str) -> dict[str, str]:
     return {"nom": nom, "contenu": contenu, "type": type_mime}
+
+
+# Messages that carry a secret (a password reset link): their text is not kept once sent.
+NATURES_A_EFFACER = {"compte.mot_de_passe"}
+TEXTE_EFFACE_APRES_ENVOI = "(texte effacé après l'envoi : il contenait un lien de connexion)"
 
 
 def notifier(
@@ -134,6 +140,8 @@ def envoyer(pk: int) -> Notification | None:
             notification.statut = Statut.ENVOYEE
             notification.envoyee_le = timezone.now()
             notification.derniere_erreur = ""
+            if notification.nature in NATURES_A_EFFACER:
+                notification.corps, notification.corps_html = TEXTE_EFFACE_APRES_ENVOI, ""
         notification.save()
         return notification
 
@@ -158,3 +166,14 @@ def reessayer(notifications: Iterable[Notification]) -> int:
     for pk in ids:
         transaction.on_commit(partial(publier, pk))
     return len(ids)
+
+
+def purger(maintenant: dt.datetime | None = None) -> int:
+    """Retention: sent messages are deleted JOURS_CONSERVATION_NOTIFICATIONS days after their
+    sending (failed ones stay for the operators)."""
+    jours = settings.FAIREADMIN["JOURS_CONSERVATION_NOTIFICATIONS"]
+    limite = (maintenant or timezone.now()) - dt.timedelta(days=jours)
+    supprimees, _ = Notification.objects.filter(
+        statut=Statut.ENVOYEE, envoyee_le__lt=limite
+    ).delete()
+    return supprimees

@@ -263,6 +263,8 @@ OIDC_USE_PKCE = True
 LOGIN_REDIRECT_URL_FAILURE = "/connexion/?sso=echec"
 # The claim carrying the agent's direction (its sigle or its name), if the provider sends it.
 OIDC_CLAIM_DIRECTION = env.str("OIDC_CLAIM_DIRECTION", default="direction")
+# The provider must say the address is verified (email_verified); ADFS does not: set to 0.
+OIDC_EMAIL_VERIFIE_OBLIGATOIRE = env.bool("OIDC_EMAIL_VERIFIE_OBLIGATOIRE", default=True)
 SSO_LIBELLE = env.str("SSO_LIBELLE", default="Se connecter avec mon compte de la Région")
 
 # --- Logging ------------------------------------------------------------------------------
@@ -290,6 +292,8 @@ FAIREADMIN = {
     "SECONDES_AVANT_BALAYAGE": env.int("SECONDES_AVANT_BALAYAGE", default=120),
     # Personal data: needs given at registration are erased this long after the journée…
     "JOURS_CONSERVATION_BESOINS": env.int("JOURS_CONSERVATION_BESOINS", default=30),
+    # … sent e-mails are kept this long (failed ones stay for the operators) …
+    "JOURS_CONSERVATION_NOTIFICATIONS": env.int("JOURS_CONSERVATION_NOTIFICATIONS", default=90),
     # … and the security log is kept this long.
     "JOURS_CONSERVATION_JOURNAL_SECURITE": env.int(
         "JOURS_CONSERVATION_JOURNAL_SECURITE", default=365

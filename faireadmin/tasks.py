@@ -32,3 +32,13 @@ def balayer_notifications() -> int:
 def purger_journal_securite() -> int:
     """Deletes the security log's events past their retention period."""
     return audit.purger()
+
+
+@shared_task(name="faireadmin.nettoyer", acks_late=True)
+def nettoyer() -> int:
+    """Deletes the sent e-mails past their retention period and the expired sessions."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return outbox.purger()

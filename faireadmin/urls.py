@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from faireadmin import sso, views
+from faireadmin.forms import ConnexionAdminForm
 
 admin.site.site_header = "Faire Administration — administration"
 admin.site.site_title = "Faire Administration"
 admin.site.index_title = "Piloter le programme"
+admin.site.login_form = ConnexionAdminForm
 
 urlpatterns = [
     path("connexion/", views.connexion, name="connexion"),

@@ -1,16 +1,23 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from faireadmin import audit, health
-from faireadmin.forms import ConnexionForm, MotDePasseOublieForm
-from faireadmin.models import EvenementSecurite, PageInformation
+from faireadmin.forms import (
+    DEMANDES_DE_REINITIALISATION_PAR_HEURE,
+    ConnexionForm,
+    MotDePasseOublieForm,
+)
+from faireadmin.models import Agent, EvenementSecurite, PageInformation
 from faireadmin.sso import sso_actif
 
 
@@ -49,12 +56,23 @@ class MotDePasseOublie(auth_views.PasswordResetView):
     success_url = reverse_lazy("mot_de_passe_envoye")
 
     def form_valid(self, form):
+        identifiant = Agent.objects.normalize_email(form.cleaned_data["email"])
+        demandes = EvenementSecurite.objects.filter(
+            nature=EvenementSecurite.Nature.MOT_DE_PASSE,
+            identifiant=identifiant,
+            details__operation="demande de réinitialisation",
+            cree_le__gte=timezone.now() - dt.timedelta(hours=1),
+        ).count()
+        trop = demandes >= DEMANDES_DE_REINITIALISATION_PAR_HEURE
         audit.consigner(
             EvenementSecurite.Nature.MOT_DE_PASSE,
             request=self.request,
-            identifiant=form.cleaned_data["email"].lower(),
+            identifiant=identifiant,
             operation="demande de réinitialisation",
+            refusee="trop de demandes en une heure" if trop else "",
         )
+        if trop:  # the same answer, no e-mail: nobody's mailbox is flooded
+            return redirect(self.get_success_url())
         # The link's address comes from the settings, never from the request's Host header.
         self.extra_email_context = {"site": settings.FAIREADMIN["SITE_URL"]}
         return super().form_valid(form)
@@ -86,6 +104,16 @@ class MotDePasseNouveau(MotDePasseEnregistre, auth_views.PasswordResetConfirmVie
     post_reset_login = False
     operation = "réinitialisation"
     confirmation = "Mot de passe enregistré : vous pouvez vous connecter."
+
+    def dispatch(self, *args, **kwargs):
+        reponse = super().dispatch(*args, **kwargs)
+        if not self.validlink:
+            audit.consigner(
+                EvenementSecurite.Nature.MOT_DE_PASSE,
+                request=self.request,
+                operation="lien de réinitialisation invalide ou expiré",
+            )
+        return reponse
 
 
 class MotDePasseChange(MotDePasseEnregistre, auth_views.PasswordChangeView):

@@ -333,7 +333,7 @@ def effacer_besoins(*, maintenant: dt.datetime | None = None) -> int:
     jours = settings.FAIREADMIN["JOURS_CONSERVATION_BESOINS"]
     limite = timezone.localdate(maintenant or timezone.now()) - dt.timedelta(days=jours)
     return (
-        Inscription.objects.filter(journee__date__lt=limite)
+        Inscription.objects.filter(journee__date__lte=limite)
         .exclude(besoins_accessibilite="", contraintes_repas="")
         .update(besoins_accessibilite="", contraintes_repas="")
     )

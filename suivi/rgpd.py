@@ -9,6 +9,7 @@ attendance, their direction) and the journal's text stay."""
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from faireadmin import audit
@@ -63,6 +65,9 @@ def donnees_de(agent: Agent) -> dict[str, Any]:
             "actif": "oui" if agent.is_active else "non",
             "accès à l'administration": "oui" if agent.is_staff else "non",
             "rôles": ", ".join(sorted(agent.groups.values_list("name", flat=True))),
+            "authentification unique": (
+                "compte lié à votre identité de la Région" if agent.identifiant_sso else "non"
+            ),
             "mot de passe": (
                 "défini (conservé chiffré, illisible)"
                 if agent.has_usable_password()
@@ -127,6 +132,18 @@ def donnees_de(agent: Agent) -> dict[str, Any]:
             .only("cree_le", "sujet", "statut")
             .order_by("cree_le")
         ],
+        "modifications de votre compte dans l'administration": [
+            {
+                "date": _date(e.action_time),
+                "action": {1: "création", 2: "modification", 3: "suppression"}.get(
+                    e.action_flag, ""
+                ),
+                "détail": e.get_change_message(),
+            }
+            for e in LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Agent), object_id=str(agent.pk)
+            ).order_by("action_time")
+        ],
         "journal de sécurité": [
             {
                 "date": _date(e.cree_le),
@@ -158,6 +175,63 @@ def en_csv(donnees: dict[str, Any]) -> str:
 
 
 # --- Erasure ------------------------------------------------------------------------------
+def _caviarder(valeur: Any, remplacements: list[tuple[re.Pattern[str], str]]) -> Any:
+    """``valeur`` (text, or JSON made of dicts and lists) with every mention replaced."""
+    if isinstance(valeur, str):
+        for motif, nouveau in remplacements:
+            valeur = motif.sub(nouveau, valeur)
+        return valeur
+    if isinstance(valeur, dict):
+        return {cle: _caviarder(v, remplacements) for cle, v in valeur.items()}
+    if isinstance(valeur, list):
+        return [_caviarder(v, remplacements) for v in valeur]
+    return valeur
+
+
+def _caviarder_les_traces(agent: Agent, ancien_email: str, ancien_nom: tuple[str, str]) -> None:
+    """What still names the agent elsewhere: frozen reports (pilotes of the storms, overdue
+    milestones, silent sujets), the admin's history, the security log, e-mails to others (an
+    escalation names the pilotes). Their address and full name become the anonymous ones."""
+    prenom, nom = (partie.strip() for partie in ancien_nom)
+    mentions = [ancien_email]
+    if prenom and nom:
+        mentions += [f"{prenom} {nom}", f"{nom} {prenom}"]
+    remplacements = [(re.compile(re.escape(ancien_email), re.IGNORECASE), agent.email)] + [
+        (re.compile(re.escape(m), re.IGNORECASE), str(agent)) for m in mentions[1:]
+    ]
+
+    def mentionnant(modele: Any, *champs: str, json: str = "") -> Any:
+        lignes = modele.objects.all()
+        if json:
+            lignes = lignes.annotate(_texte=Cast(json, TextField()))
+            champs = (*champs, "_texte")
+        condition = Q()
+        for champ in champs:
+            for mention in mentions:
+                condition |= Q(**{f"{champ}__icontains": mention})
+        return lignes.filter(condition)
+
+    for rapport in mentionnant(Rapport, json="donnees"):
+        rapport.donnees = _caviarder(rapport.donnees, remplacements)
+        rapport.save(update_fields=["donnees"])
+    for entree in mentionnant(LogEntry, "object_repr", "change_message"):
+        entree.object_repr = _caviarder(entree.object_repr, remplacements)[:200]
+        entree.change_message = _caviarder(entree.change_message, remplacements)
+        entree.save(update_fields=["object_repr", "change_message"])
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Agent), object_id=str(agent.pk)
+    ).update(object_repr=str(agent))
+    for evenement in mentionnant(EvenementSecurite, "identifiant", json="details"):
+        evenement.identifiant = _caviarder(evenement.identifiant, remplacements)
+        evenement.details = _caviarder(evenement.details, remplacements)
+        evenement.save(update_fields=["identifiant", "details"])
+    for message in mentionnant(Notification, "sujet", "corps", "corps_html"):
+        message.sujet = _caviarder(message.sujet, remplacements)
+        message.corps = _caviarder(message.corps, remplacements)
+        message.corps_html = _caviarder(message.corps_html, remplacements)
+        message.save(update_fields=["sujet", "corps", "corps_html"])
+
+
 @dataclass
 class Anonymisation:
     agent: Agent
@@ -178,7 +252,7 @@ def anonymiser(*, agent: Agent, par: Agent, maintenant: dt.datetime | None = Non
         raise ValidationError("Cet agent est déjà anonymisé.")
     if agent.pk == par.pk:
         raise ValidationError("Vous ne pouvez pas anonymiser votre propre compte.")
-    ancien_email = agent.email
+    ancien_email, ancien_nom = agent.email, (agent.first_name, agent.last_name)
     resultat = Anonymisation(agent=agent)
 
     a_venir = Inscription.objects.filter(agent=agent, journee__date__gte=maintenant.date()).exclude(
@@ -197,7 +271,8 @@ def anonymiser(*, agent: Agent, par: Agent, maintenant: dt.datetime | None = Non
     pilotages.delete()
     resultat.sujets_sans_pilote = [s for s in sujets if not s.pilotages.exists()]
     AbonnementCalendrier.objects.filter(agent=agent).delete()
-    # Messages name the agent and were for them: the ones waiting are not to be sent any more.
+    # Messages for them are deleted (the ones waiting are not to be sent any more); messages
+    # to others that name them are redacted below.
     Notification.objects.filter(Q(agent=agent) | Q(destinataire=ancien_email)).delete()
 
     agent.groups.clear()
@@ -206,23 +281,12 @@ def anonymiser(*, agent: Agent, par: Agent, maintenant: dt.datetime | None = Non
     agent.first_name, agent.last_name = PRENOM_ANONYME, NOM_ANONYME
     agent.is_active = agent.is_staff = agent.is_superuser = False
     agent.last_login = None
+    agent.identifiant_sso = None  # the person's identity at the provider
     agent.anonymise_le = maintenant
     agent.set_unusable_password()  # also ends every open session of the agent
     agent.save()
 
-    # Traces that would still name them: the admin's history and the security log.
-    LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Agent), object_id=str(agent.pk)
-    ).update(object_repr=str(agent))
-    EvenementSecurite.objects.filter(Q(agent=agent) | Q(identifiant=ancien_email)).update(
-        identifiant=agent.email
-    )
-    for evenement in EvenementSecurite.objects.filter(
-        nature=EvenementSecurite.Nature.ADMINISTRATION,
-        details__objet=f"faireadmin.agent:{agent.pk}",
-    ):
-        evenement.details = {**evenement.details, "libelle": str(agent), "message": ""}
-        evenement.save(update_fields=["details"])
+    _caviarder_les_traces(agent, ancien_email, ancien_nom)
     audit.consigner(
         EvenementSecurite.Nature.ANONYMISATION,
         agent=par,

@@ -42,7 +42,7 @@ class Fournisseur:
         return jwt.encode(
             {
                 "iss": self.adresse,
-                "sub": self.claims.get("email", "inconnu"),
+                "sub": str(self.claims.get("sub") or "inconnu"),
                 "aud": self.audience,
                 "iat": maintenant,
                 "exp": maintenant + 300,

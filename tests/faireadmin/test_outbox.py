@@ -161,6 +161,7 @@ def test_the_schedule_is_in_the_database_and_names_real_tasks():
         "suivi.rapport_mensuel": True,
         "journees.effacer_besoins": True,
         "faireadmin.purger_journal_securite": True,
+        "faireadmin.nettoyer": True,
     }
     assert all(nom in current_app.tasks for nom in taches)
     assert PeriodicTask.objects.get(task="journees.rappels_j2").crontab.timezone.key == (

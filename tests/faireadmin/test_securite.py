@@ -81,10 +81,11 @@ def test_behind_the_proxy_the_address_is_the_one_it_added(rf, settings):
 
 
 # --- Password reset -----------------------------------------------------------------------
-def test_password_reset_by_email(client, mailoutbox, settings):
+def test_password_reset_by_email(client, mailoutbox, settings, django_capture_on_commit_callbacks):
     settings.FAIREADMIN = {**settings.FAIREADMIN, "SITE_URL": "https://fa.region.example"}
     agent = AgentFactory(email=EMAIL, first_name="Camille")
-    reponse = client.post(reverse("mot_de_passe_oublie"), {"email": "Camille@Region.example"})
+    with django_capture_on_commit_callbacks(execute=True):  # through the outbox
+        reponse = client.post(reverse("mot_de_passe_oublie"), {"email": "Camille@Region.example"})
     assert reponse.url == reverse("mot_de_passe_envoye")
     (courriel,) = mailoutbox
     assert courriel.to == [EMAIL] and courriel.subject.startswith("Faire Administration")
@@ -105,6 +106,25 @@ def test_password_reset_by_email(client, mailoutbox, settings):
     assert EvenementSecurite.objects.filter(
         nature=Nature.MOT_DE_PASSE, agent=agent, details__operation="réinitialisation"
     ).exists()
+    assert EvenementSecurite.objects.filter(
+        details__operation="lien de réinitialisation invalide ou expiré"
+    ).exists()
+    # The link is not kept in the outbox once sent.
+    from faireadmin.models import Notification
+
+    envoi = Notification.objects.get(nature="compte.mot_de_passe")
+    assert envoi.statut == "envoyee" and "fa.region.example" not in envoi.corps
+
+
+def test_reset_requests_are_limited_to_three_an_hour(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    AgentFactory(email=EMAIL)
+    for _ in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            reponse = client.post(reverse("mot_de_passe_oublie"), {"email": EMAIL})
+        assert reponse.url == reverse("mot_de_passe_envoye")  # always the same answer
+    assert len(mailoutbox) == 3
 
 
 def test_reset_says_the_same_for_unknown_addresses(client, mailoutbox):
@@ -302,3 +322,148 @@ def test_htmx_requests_without_the_csrf_token_are_refused(agent):
     avec = navigateur.post(url, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=jeton)
     assert avec.status_code == 200
     assert journee.inscriptions.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_attempts_cannot_pass_the_count(rf):
+    """Twenty wrong passwords at once, from one address: exactly five are checked."""
+    import threading
+
+    from django.contrib.auth import authenticate
+    from django.db import connection
+
+    AgentFactory(email=EMAIL)
+    depart = threading.Barrier(20)
+
+    def tenter():
+        try:
+            depart.wait()
+            authenticate(rf.post("/connexion/"), username=EMAIL, password="mauvais")
+        finally:
+            connection.close()
+
+    fils = [threading.Thread(target=tenter) for _ in range(20)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+    natures = list(EvenementSecurite.objects.values_list("nature", flat=True))
+    assert natures.count(Nature.ECHEC_CONNEXION) == 5
+    assert natures.count(Nature.VERROUILLAGE) == 15
+
+
+def test_a_password_reset_lifts_the_lockout(client):
+    AgentFactory(email=EMAIL)
+    for _ in range(5):
+        essayer(client, "mauvais")
+    assert essayer(client, MOT_DE_PASSE).status_code == 429
+    audit.consigner(Nature.MOT_DE_PASSE, identifiant=EMAIL, operation="réinitialisation")
+    assert essayer(client, MOT_DE_PASSE).status_code == 302
+
+
+def test_only_superusers_give_rights_in_the_admin(client):
+    from django.contrib.auth.models import Permission
+
+    gestionnaire = AgentFactory(is_staff=True)
+    gestionnaire.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_agent", "change_agent"])
+    )
+    racine = Agent.objects.create_superuser("root@region.example", "x" * 12)
+    client.force_login(gestionnaire)
+    fiche = reverse("admin:faireadmin_agent_change", args=[gestionnaire.pk])
+    contenu = client.get(fiche).content.decode()
+    assert 'name="is_superuser"' not in contenu and 'name="groups"' not in contenu
+    client.post(
+        fiche,
+        {
+            "email": gestionnaire.email,
+            "first_name": "G",
+            "last_name": "H",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "groups": [Group.objects.get(name=GROUPE_LAB).pk],
+        },
+    )
+    gestionnaire.refresh_from_db()
+    assert not gestionnaire.is_superuser and not gestionnaire.groups.exists()
+    assert gestionnaire.first_name == "G"  # the rest of the form did save
+    autre = reverse("admin:faireadmin_agent_change", args=[racine.pk])
+    client.post(autre, {"email": racine.email, "first_name": "x", "last_name": "y"})
+    racine.refresh_from_db()
+    assert racine.is_active and racine.first_name != "x"
+
+
+def test_bulk_deletions_in_the_admin_are_logged(client):
+    from tests.factories import JalonFactory
+
+    admin = Agent.objects.create_superuser("root@region.example", "x" * 12)
+    client.force_login(admin)
+    jalons = JalonFactory.create_batch(2)
+    client.post(
+        reverse("admin:suivi_jalon_changelist"),
+        {"action": "delete_selected", "_selected_action": [j.pk for j in jalons], "post": "yes"},
+    )
+    suppressions = EvenementSecurite.objects.filter(
+        nature=Nature.ADMINISTRATION, details__action="suppression"
+    )
+    assert sorted(e.details["objet"] for e in suppressions) == sorted(
+        f"suivi.jalon:{j.pk}" for j in jalons
+    )
+    assert all(e.agent == admin for e in suppressions)
+
+
+def test_a_forged_forwarded_for_header_does_no_harm(client, settings):
+    settings.ADRESSE_CLIENT_PAR_PROXY = True
+    AgentFactory(email=EMAIL)
+    reponse = client.post(
+        reverse("connexion"),
+        {"username": EMAIL, "password": "mauvais"},
+        HTTP_X_FORWARDED_FOR="pas-une-adresse",
+        REMOTE_ADDR="10.0.0.3",
+    )
+    assert reponse.status_code == 200
+    assert EvenementSecurite.objects.get().adresse_ip == "10.0.0.3"
+
+
+def test_the_admin_login_says_the_account_is_locked(client):
+    Agent.objects.create_superuser(EMAIL, MOT_DE_PASSE)
+    for _ in range(5):
+        essayer(client, "mauvais")
+    reponse = client.post(
+        reverse("admin:login"),
+        {"username": EMAIL, "password": MOT_DE_PASSE},
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert "Trop d'essais infructueux" in texte(reponse)
+    assert "_auth_user_id" not in client.session
+
+
+def test_sent_emails_and_expired_sessions_are_cleaned_up_at_night(client_agent, settings):
+    from faireadmin import outbox
+    from faireadmin.models import Notification
+    from faireadmin.tasks import nettoyer
+
+    ancienne = outbox.notifier(
+        nature="essai", objet="a", destinataire="a@region.example", sujet="A", corps="A"
+    )
+    recente = outbox.notifier(
+        nature="essai", objet="b", destinataire="b@region.example", sujet="B", corps="B"
+    )
+    jours = settings.FAIREADMIN["JOURS_CONSERVATION_NOTIFICATIONS"]
+    Notification.objects.filter(pk=ancienne.pk).update(
+        statut="envoyee", envoyee_le=timezone.now() - dt.timedelta(days=jours + 1)
+    )
+    Notification.objects.filter(pk=recente.pk).update(statut="envoyee", envoyee_le=timezone.now())
+    Session.objects.create(
+        session_key="perimee", session_data="", expire_date=timezone.now() - dt.timedelta(1)
+    )
+    assert nettoyer.apply().get() == 1
+    assert list(Notification.objects.values_list("pk", flat=True)) == [recente.pk]
+    assert not Session.objects.filter(session_key="perimee").exists()
+    assert client_agent.get(reverse("programme")).status_code == 200  # live sessions stay
+
+
+def test_htmx_keeps_no_page_copy_in_the_browser(client_agent):
+    """htmx's history cache would copy pages (registrants' needs) into localStorage."""
+    assert '"historyCacheSize": 0' in client_agent.get(reverse("programme")).content.decode()

@@ -223,10 +223,10 @@ def test_private_needs_are_erased_30_days_after_the_journee(settings):
             contraintes_repas="Sans gluten",
         )
 
-    ancienne, recente, future = inscription(31), inscription(29), inscription(-5)
+    ancienne, recente, future = inscription(30), inscription(29), inscription(-5)
     from journees.tasks import effacer_besoins
 
-    assert effacer_besoins.apply().get() == 1
+    assert effacer_besoins.apply().get() == 1  # 30 days after the journée, not 31
     ancienne.refresh_from_db()
     assert (ancienne.besoins_accessibilite, ancienne.contraintes_repas) == ("", "")
     for gardee in (recente, future):
@@ -234,3 +234,64 @@ def test_private_needs_are_erased_30_days_after_the_journee(settings):
         assert gardee.besoins_accessibilite == "Fauteuil"
     settings.FAIREADMIN = {**settings.FAIREADMIN, "JOURS_CONSERVATION_BESOINS": 10}
     assert effacer_besoins.apply().get() == 1  # the delay is a setting
+
+
+def test_anonymisation_leaves_no_trace_of_the_name_or_address(dossier, lab):
+    """Frozen reports, the admin's history, the security log and e-mails to others named the
+    agent: after anonymisation, nothing in the database holds their name or address."""
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from faireadmin import outbox
+    from suivi.dg import rapports
+    from suivi.models import Proposition, Rapport
+    from sujets.models import Pilotage
+
+    agent = dossier["agent"]
+    Proposition.objects.filter(pk=dossier["proposition"].pk).update(
+        meteo="orage", meteo_explication="Bloqué.", statut="en_cours"
+    )
+    rapports.construire(
+        type=Rapport.Type.PONCTUEL,
+        debut=timezone.localdate() - dt.timedelta(days=7),
+        fin=timezone.localdate(),
+    )
+    pilotage = Pilotage.objects.get(agent=agent)
+    LogEntry.objects.log_actions(
+        user_id=lab.pk, queryset=[pilotage], action_flag=ADDITION, change_message="Ajout."
+    )
+    outbox.notifier(
+        nature="escalade.sujet",
+        objet="sujet:1",
+        destinataire=lab,
+        sujet="Sujet sans nouvelles",
+        corps="Pilotes : Camille Martin <camille@region.example>",
+    )
+    assert "camille@region.example" in json.dumps(Rapport.objects.get().donnees)
+
+    rgpd.anonymiser(agent=agent, par=lab)
+
+    from django.db import connection
+
+    with connection.cursor() as curseur:
+        for table, colonnes in {
+            Rapport._meta.db_table: ["donnees::text"],
+            LogEntry._meta.db_table: ["object_repr", "change_message"],
+            EvenementSecurite._meta.db_table: ["identifiant", "details::text"],
+            Notification._meta.db_table: ["sujet", "corps", "corps_html"],
+            Agent._meta.db_table: ["email", "first_name", "last_name"],
+        }.items():
+            for colonne in colonnes:
+                for mention in ("camille@region.example", "Camille Martin", "Martin Camille"):
+                    curseur.execute(
+                        f"SELECT count(*) FROM {table} WHERE {colonne} ILIKE %s",  # noqa: S608
+                        [f"%{mention}%"],
+                    )
+                    assert curseur.fetchone()[0] == 0, (table, colonne, mention)
+    assert "Agent anonymisé" in json.dumps(Rapport.objects.get().donnees, ensure_ascii=False)
+    assert LogEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Pilotage)
+    ).object_repr.startswith("Agent anonymisé")
+    assert Notification.objects.get(destinataire=lab.email).corps == (
+        f"Pilotes : Agent anonymisé <anonyme-{agent.pk}@anonyme.invalid>"
+    )
