@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installe
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/faireadmin)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 
-.PHONY: run test lint format install lock clean
+.PHONY: run test test-e2e lint format install lock clean
 
 run: $(STAMP)  ## Installs, migrates, loads the demo data and serves on http://127.0.0.1:8000
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -19,6 +19,9 @@ run: $(STAMP)  ## Installs, migrates, loads the demo data and serves on http://1
 
 test: $(STAMP) lint  ## The whole suite, on PostgreSQL and Redis
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-e2e: $(STAMP)  ## Only the browser tests (Chromium), with their screenshots in artefacts/e2e/
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
@@ -44,4 +47,4 @@ lock:  ## Re-resolves the dependencies into constraints.txt (then review the dif
 	/tmp/faireadmin-lock/bin/python -m pip freeze --exclude-editable > constraints.txt
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 artefacts
