@@ -23,5 +23,4 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinp
 
 USER faireadmin
 EXPOSE 8000
-CMD ["gunicorn", "faireadmin.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+CMD ["gunicorn", "-c", "python:faireadmin.gunicorn", "faireadmin.wsgi"]

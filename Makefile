@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installe
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/faireadmin)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 
-.PHONY: run test test-e2e lint format install lock clean
+.PHONY: run test test-e2e bench lint format install lock clean
 
 run: $(STAMP)  ## Installs, migrates, loads the demo data and serves on http://127.0.0.1:8000
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -22,6 +22,10 @@ test: $(STAMP) lint  ## The whole suite, on PostgreSQL and Redis
 
 test-e2e: $(STAMP)  ## Only the browser tests (Chromium), with their screenshots in artefacts/e2e/
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+bench: $(STAMP)  ## The real stack at the stress scale under load: one JSON line per page (README)
+	@command -v wrk >/dev/null || apt-get install -y -q wrk
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

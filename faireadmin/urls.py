@@ -30,6 +30,7 @@ urlpatterns = [
     path("accessibilite/", views.page_information, {"slug": "accessibilite"}, name="accessibilite"),
     path("deconnexion/", views.deconnexion, name="deconnexion"),
     path("sante/", views.sante, name="sante"),
+    path("ping/", views.ping, name="ping"),
     path("admin/", admin.site.urls),
     path("", include("journees.urls")),
     path("", include("suivi.urls")),

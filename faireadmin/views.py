@@ -3,6 +3,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -136,6 +137,15 @@ def page_information(request: HttpRequest, slug: str) -> HttpResponse:
     """Public pages written in the admin: personal data processing, accessibility statement."""
     page = get_object_or_404(PageInformation, slug=slug)
     return render(request, "faireadmin/page_information.html", {"page": page})
+
+
+@never_cache
+@require_GET
+@login_required
+def ping(request: HttpRequest) -> HttpResponse:
+    """A few bytes behind the login: the ceiling of any logged-in page (make bench's
+    baseline), and a probe that the session layer works."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 @never_cache

@@ -45,6 +45,7 @@ AGENTS = {
     "proposition",
     "mes_donnees",
     "mes_donnees_telecharger",
+    "ping",
 }
 # The pilotes of the proposition's sujet and the équipe du Lab'.
 PILOTES = {"proposition_point", "jalon_ajouter", "jalon_modifier", "jalon_fait", "jalon_rouvrir"}

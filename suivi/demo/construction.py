@@ -97,11 +97,54 @@ class Bilan:
         return sum(self.crees.values())
 
 
-class ConstructeurDemo:
-    def __init__(self, *, echelle: int = 1, maintenant: dt.datetime | None = None) -> None:
+@dataclass(frozen=True)
+class Volumes:
+    """How much of each thing the demo builds. Scale N multiplies the demo; the stress
+    volumes are those of DESIGN.md (ten times the realistic scale), for the benchmark."""
+
+    agents: int
+    unites_territoriales: int  # directions added to the real ones
+    pilotes: int
+    sessions: int  # each brings the 12 journées of the source text again
+    variantes: int  # each brings the 72 propositions (4 a sujet) again
+    capacite: float = 1.0  # seats of each journée, times this
+    entrees_en_plus: int = 0  # text-only journal entries added to each proposition
+
+    @classmethod
+    def a_l_echelle(cls, echelle: int) -> "Volumes":
         if echelle < 1:
             raise ValueError("L'échelle doit être un entier supérieur ou égal à 1.")
-        self.echelle = echelle
+        return cls(
+            agents=AGENTS_PAR_ECHELLE * echelle,
+            unites_territoriales=(echelle - 1) * len(contenu.DIRECTIONS),
+            pilotes=PILOTES_PAR_ECHELLE * echelle,
+            sessions=echelle,
+            variantes=echelle,
+        )
+
+
+# DESIGN.md, stress: 30,000 agents, 400 directions, 600 pilotes, 300 journées, 30,000
+# registrations, 3,000 propositions, 50,000 journal entries.
+STRESS = Volumes(
+    agents=30_000,
+    unites_territoriales=400 - len(contenu.DIRECTIONS),
+    pilotes=600,
+    sessions=25,
+    variantes=42,
+    capacite=1.95,
+    entrees_en_plus=5,
+)
+
+
+class ConstructeurDemo:
+    def __init__(
+        self,
+        *,
+        echelle: int = 1,
+        volumes: Volumes | None = None,
+        maintenant: dt.datetime | None = None,
+    ) -> None:
+        self.volumes = volumes or Volumes.a_l_echelle(echelle)
         self.maintenant = maintenant or timezone.now()
         self.aujourd_hui = timezone.localdate(self.maintenant)
         self.bilan = Bilan()
@@ -135,7 +178,7 @@ class ConstructeurDemo:
                 effectif=150,
                 services_generaux=True,
             )
-            for n in range(1, (self.echelle - 1) * len(contenu.DIRECTIONS) + 1)
+            for n in range(1, self.volumes.unites_territoriales + 1)
         ]
         return self._creer_manquants(Direction, voulues, "sigle")
 
@@ -170,7 +213,7 @@ class ConstructeurDemo:
         poids = [min(d.effectif, 400) if d.services_generaux else 80 for d in ponderees]
         emails_vus: Counter[str] = Counter()
         voulus = []
-        for _ in range(AGENTS_PAR_ECHELLE * self.echelle):
+        for _ in range(self.volumes.agents):
             prenom, nom = rng.choice(contenu.PRENOMS), rng.choice(contenu.NOMS)
             base = f"{slugify(prenom)}.{slugify(nom)}"
             emails_vus[base] += 1
@@ -218,7 +261,7 @@ class ConstructeurDemo:
     ) -> dict[int, list[Agent]]:
         """Gives each sujet its pilotes; returns them by sujet id, pilotes first."""
         rng = random.Random(2)
-        candidats = rng.sample(agents, min(len(agents), PILOTES_PAR_ECHELLE * self.echelle))
+        candidats = rng.sample(agents, min(len(agents), self.volumes.pilotes))
         equipes: dict[int, list[tuple[Agent, str]]] = {sujet.pk: [] for sujet in sujets}
         for index, role in SUJETS_DU_PILOTE_DEMO.items():
             equipes[sujets[index].pk].append((comptes["pilote"], role))
@@ -247,7 +290,7 @@ class ConstructeurDemo:
         by this run (its registrations are created with it)."""
         rng = random.Random(3)
         voulues: list[tuple[Journee, float]] = []
-        for session in range(1, self.echelle + 1):
+        for session in range(1, self.volumes.sessions + 1):
             suffixe = "" if session == 1 else f" — session {session}"
             decalage = dt.timedelta(days=2 * (session - 1))
             for phase, titre, date_iso, ville, lieu, adresse, capacite in contenu.JOURNEES_2025:
@@ -308,7 +351,7 @@ class ConstructeurDemo:
             lieu=lieu,
             adresse=adresse,
             programme=contenu.PROGRAMME[phase],
-            capacite=capacite,
+            capacite=round(capacite * self.volumes.capacite),
         )
 
     def _inscriptions(
@@ -406,7 +449,7 @@ class ConstructeurDemo:
             if sujet.pk in deja_fournis:
                 continue
             titres = contenu.SUJETS[index_sujet][3]
-            for variante in range(self.echelle):
+            for variante in range(self.volumes.variantes):
                 for titre in titres:
                     numero += 1
                     final = next(parcours)
@@ -535,6 +578,11 @@ class ConstructeurDemo:
                 )
                 proposition.meteo, proposition.meteo_explication = meteo, explication
         proposition.statut, proposition.avancement = statut, avancement
+        for rang in range(self.volumes.entrees_en_plus):  # the stress volumes' extra entries
+            quand = depart + (self.maintenant - depart) * (rang + 1) / (
+                self.volumes.entrees_en_plus + 1
+            )
+            journal.append(Entree(quand, rng.choice(contenu.TEXTES_JOURNAL), {}, auteur))
         return sorted(
             (entree for entree in journal if entree.quand <= self.maintenant),
             key=lambda entree: entree.quand,

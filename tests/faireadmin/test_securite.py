@@ -467,3 +467,11 @@ def test_sent_emails_and_expired_sessions_are_cleaned_up_at_night(client_agent, 
 def test_htmx_keeps_no_page_copy_in_the_browser(client_agent):
     """htmx's history cache would copy pages (registrants' needs) into localStorage."""
     assert '"historyCacheSize": 0' in client_agent.get(reverse("programme")).content.decode()
+
+
+def test_ping_answers_a_few_bytes_behind_the_login(client, client_agent):
+    from django.test import Client
+
+    assert Client().get(reverse("ping")).status_code == 302
+    reponse = client_agent.get(reverse("ping"))
+    assert (reponse.status_code, reponse.content) == (200, b"ok")

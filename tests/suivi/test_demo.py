@@ -131,3 +131,21 @@ def test_demo_refuses_to_run_outside_debug_without_force(db):
     with pytest.raises(CommandError, match="hors DEBUG"):
         call_command("demo")
     assert not Agent.objects.exists()
+
+
+def test_the_stress_volumes_are_design_md_s():
+    from suivi.demo.construction import STRESS, Volumes
+    from suivi.demo.contenu import DIRECTIONS, JOURNEES_2025, JOURNEES_A_VENIR, SUJETS
+
+    journees_par_session = len(JOURNEES_2025) + len(JOURNEES_A_VENIR)
+    propositions_par_variante = sum(len(sujet[3]) for sujet in SUJETS)
+    assert STRESS.agents == 30_000 and STRESS.pilotes == 600
+    assert len(DIRECTIONS) + STRESS.unites_territoriales == 400
+    assert STRESS.sessions * journees_par_session == 300
+    assert 3_000 <= STRESS.variantes * propositions_par_variante <= 3_100
+    assert Volumes.a_l_echelle(2).agents == 2 * Volumes.a_l_echelle(1).agents
+
+
+def test_stress_and_scale_do_not_go_together():
+    with pytest.raises(CommandError, match="s'excluent"):
+        call_command("demo", "--stress", "--scale", "2", force=True)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from suivi.demo.construction import COMPTES, MOT_DE_PASSE, ConstructeurDemo
+from suivi.demo.construction import COMPTES, MOT_DE_PASSE, STRESS, ConstructeurDemo
 from sujets.models import Pilotage
 
 
@@ -20,12 +20,18 @@ class Command(BaseCommand):
             help="Multiplie le volume (agents, pilotes, journées, propositions) pour les mesures.",
         )
         parser.add_argument(
+            "--stress",
+            action="store_true",
+            help="Les volumes de stress de DESIGN.md (30 000 agents, 300 journées, 30 000 "
+            "inscriptions, 3 000 propositions, 50 000 entrées de journal), pour make bench.",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Autorise le chargement hors mode DEBUG (les comptes ont un mot de passe connu).",
         )
 
-    def handle(self, *args, scale: int, force: bool, **options) -> None:
+    def handle(self, *args, scale: int, stress: bool, force: bool, **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Les comptes de démonstration ont un mot de passe public : refusé hors DEBUG. "
@@ -33,7 +39,9 @@ class Command(BaseCommand):
             )
         if scale < 1:
             raise CommandError("--scale doit être un entier supérieur ou égal à 1.")
-        bilan = ConstructeurDemo(echelle=scale).construire()
+        if stress and scale != 1:
+            raise CommandError("--stress et --scale s'excluent.")
+        bilan = ConstructeurDemo(echelle=scale, volumes=STRESS if stress else None).construire()
         if bilan.total:
             detail = ", ".join(f"{nombre} {nom}" for nom, nombre in bilan.crees.items())
             self.stdout.write(self.style.SUCCESS(f"Données de démonstration créées : {detail}."))

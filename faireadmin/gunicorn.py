@@ -1,0 +1,20 @@
+"""gunicorn's settings for production (the Dockerfile, docker-compose.yml and make bench use
+them): `gunicorn -c python:faireadmin.gunicorn faireadmin.wsgi`. Environment variables:
+PORT (8000), WEB_CONCURRENCY (workers: 2 * cores + 1), GUNICORN_ACCESS_LOG ("-": stdout)."""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('BIND_HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+# Sync workers: each request holds one worker; database connections are kept between
+# requests (CONN_MAX_AGE) and checked before reuse (CONN_HEALTH_CHECKS).
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 20
+# A worker is replaced after this many requests (with jitter), against slow leaks.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# The reverse proxy is the only client; it sets X-Forwarded-Proto and X-Forwarded-For.
+forwarded_allow_ips = "*"
