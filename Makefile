@@ -25,7 +25,7 @@ test-e2e: $(STAMP)  ## Only the browser tests (Chromium), with their screenshots
 
 bench: $(STAMP)  ## The real stack at the stress scale under load: one JSON line per page (README)
 	@command -v wrk >/dev/null || apt-get install -y -q wrk
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)
+	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
