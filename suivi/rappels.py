@@ -12,6 +12,7 @@ days old and nothing changed: never together with the reminder, even on a first 
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -151,6 +152,14 @@ def jalons_en_retard(maintenant: dt.datetime) -> list[Jalon]:
     )
 
 
+class Message(NamedTuple):
+    """An e-mail of the reminders: its nature, subject line and template."""
+
+    nature: str
+    sujet: str
+    gabarit: str
+
+
 def rappels_pilotes(*, maintenant: dt.datetime | None = None) -> int:
     """Reminds the pilotes of silent sujets and of overdue milestones; tells the Lab' of those
     still silent, or still overdue, ``JOURS_AVANT_ESCALADE`` days after the reminder. Returns
@@ -165,65 +174,69 @@ def rappels_pilotes(*, maintenant: dt.datetime | None = None) -> int:
     )
     rappels = _premiers_rappels("sujet.sans_nouvelles", "jalon.en_retard")
     lab = _equipe_du_lab()
+
+    def rappeler(
+        pilotes: list[Agent],
+        objet: str,
+        periode: str,
+        contexte: dict,
+        rappel: Message,
+        escalade: Message,
+    ) -> None:
+        """The reminder to the pilotes; the Lab' is told if it is old enough and unanswered."""
+        redacteur.ecrire(
+            pilotes, objet=objet, periode=periode, contexte=contexte, **rappel._asdict()
+        )
+        if _escalade_due(rappels.get((rappel.nature, objet, periode)), maintenant):
+            redacteur.ecrire(
+                lab, objet=objet, periode=periode, contexte=contexte, **escalade._asdict()
+            )
+
     for sujet in sujets_sans_nouvelles(maintenant):
         dernier_point = sujet.dernier_point  # type: ignore[attr-defined]
-        periode = dernier_point.date().isoformat() if dernier_point else "jamais"
-        objet = f"sujet:{sujet.pk}"
+        jours = _reglage("JOURS_SANS_NOUVELLES")
         pilotes = [p.agent for p in sujet.pilotages.all()]
-        contexte = {
-            "sujet_concerne": sujet,
-            "lien": _lien(sujet.get_absolute_url()),
-            "jours": _reglage("JOURS_SANS_NOUVELLES"),
-            "pilotes": pilotes,
-        }
-        redacteur.ecrire(
+        rappeler(
             pilotes,
-            nature="sujet.sans_nouvelles",
-            objet=objet,
-            periode=periode,
-            sujet=f"Sans nouvelles de « {sujet.titre} » depuis {contexte['jours']} jours",
-            gabarit="sans_nouvelles",
-            contexte=contexte,
+            f"sujet:{sujet.pk}",
+            dernier_point.date().isoformat() if dernier_point else "jamais",
+            {
+                "sujet_concerne": sujet,
+                "lien": _lien(sujet.get_absolute_url()),
+                "jours": jours,
+                "pilotes": pilotes,
+            },
+            Message(
+                "sujet.sans_nouvelles",
+                f"Sans nouvelles de « {sujet.titre} » depuis {jours} jours",
+                "sans_nouvelles",
+            ),
+            Message("sujet.escalade", f"Sujet silencieux : « {sujet.titre} »", "escalade_sujet"),
         )
-        if _escalade_due(rappels.get(("sujet.sans_nouvelles", objet, periode)), maintenant):
-            redacteur.ecrire(
-                lab,
-                nature="sujet.escalade",
-                objet=objet,
-                periode=periode,
-                sujet=f"Sujet silencieux : « {sujet.titre} »",
-                gabarit="escalade_sujet",
-                contexte=contexte,
-            )
     for jalon in jalons_en_retard(maintenant):
         proposition = jalon.proposition
         pilotes = [p.agent for p in proposition.sujet.pilotages.all()]
-        objet, periode = f"jalon:{jalon.pk}", jalon.echeance.isoformat()
-        contexte = {
-            "jalon": jalon,
-            "proposition": proposition,
-            "lien": _lien(proposition.get_absolute_url()),
-            "pilotes": pilotes,
-        }
-        redacteur.ecrire(
+        rappeler(
             pilotes,
-            nature="jalon.en_retard",
-            objet=objet,
-            periode=periode,
-            sujet=f"Jalon en retard : « {jalon.titre} » ({proposition.titre})",
-            gabarit="jalon_en_retard",
-            contexte=contexte,
+            f"jalon:{jalon.pk}",
+            jalon.echeance.isoformat(),
+            {
+                "jalon": jalon,
+                "proposition": proposition,
+                "lien": _lien(proposition.get_absolute_url()),
+                "pilotes": pilotes,
+            },
+            Message(
+                "jalon.en_retard",
+                f"Jalon en retard : « {jalon.titre} » ({proposition.titre})",
+                "jalon_en_retard",
+            ),
+            Message(
+                "jalon.escalade",
+                f"Jalon toujours en retard : « {jalon.titre} » ({proposition.titre})",
+                "escalade_jalon",
+            ),
         )
-        if _escalade_due(rappels.get(("jalon.en_retard", objet, periode)), maintenant):
-            redacteur.ecrire(
-                lab,
-                nature="jalon.escalade",
-                objet=objet,
-                periode=periode,
-                sujet=f"Jalon toujours en retard : « {jalon.titre} » ({proposition.titre})",
-                gabarit="escalade_jalon",
-                contexte=contexte,
-            )
     return redacteur.ecrits
 
 
