@@ -8,6 +8,7 @@ NON_SUIVIS = {
     "faireadmin.EvenementSecurite",
     "faireadmin.PageInformation",
     "journees.AbonnementCalendrier",
+    "suivi.EtatMensuel",  # derived from the journal, written while computing the figures
 }
 
 

@@ -50,22 +50,46 @@ def invalider() -> None:
     transaction.on_commit(_avancer)
 
 
+# While one process computes an entry, the others wait for it this long at most (then compute
+# it themselves): eight requests arriving together compute an expensive page once.
+ATTENTE_MAX = 10.0
+PAS_D_ATTENTE = 0.05
+
+
 def en_cache(cle: str, calcul: Callable[[], T]) -> T:
     """``calcul()``, cached until the data changes (or for an hour at most). Without a
     working cache, computed every time."""
     try:
         complete = f"{cle}:g{generation()}"
         valeur: Any = cache.get(complete)
+        if valeur is None and not cache.add(f"{complete}:calcul", 1, timeout=int(ATTENTE_MAX)):
+            valeur = _attendre(complete)  # another process is computing it
     except Exception:
         logger.warning("Cache indisponible : calcul sans cache.", exc_info=True)
         return calcul()
     if valeur is None:
-        valeur = calcul()
         try:
-            cache.set(complete, valeur, timeout=DUREE)
-        except Exception:
-            logger.warning("Cache indisponible : résultat non conservé.", exc_info=True)
+            valeur = calcul()
+            try:
+                cache.set(complete, valeur, timeout=DUREE)
+            except Exception:
+                logger.warning("Cache indisponible : résultat non conservé.", exc_info=True)
+        finally:
+            try:
+                cache.delete(f"{complete}:calcul")
+            except Exception:
+                logger.warning("Cache indisponible : verrou non levé.", exc_info=True)
     return valeur
+
+
+def _attendre(complete: str) -> Any:
+    limite = time.monotonic() + ATTENTE_MAX
+    while time.monotonic() < limite:
+        time.sleep(PAS_D_ATTENTE)
+        valeur = cache.get(complete)
+        if valeur is not None:
+            return valeur
+    return None
 
 
 def au_changement(sender: Any, **kwargs: Any) -> None:

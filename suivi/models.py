@@ -310,6 +310,28 @@ class TypeRapport(models.TextChoices):
     PONCTUEL = "ponctuel", "Ponctuel"
 
 
+class EtatMensuel(models.Model):
+    """A proposition's statut and avancement at the end of a past month, rebuilt once from the
+    journal: the journal only grows, so a past month-end never changes. Derived data, for the
+    trend of the dashboards (suivi/dg/indicateurs.py), which would otherwise rebuild every
+    proposition at twelve month-ends on each computation."""
+
+    proposition = models.ForeignKey(Proposition, on_delete=models.CASCADE, related_name="+")
+    fin = models.DateField("fin du mois")
+    statut = models.CharField("statut", max_length=12, choices=StatutProposition.choices)
+    avancement = models.PositiveSmallIntegerField("avancement (%)")
+
+    class Meta:
+        verbose_name = "état de fin de mois"
+        verbose_name_plural = "états de fin de mois"
+        constraints = [
+            models.UniqueConstraint(fields=["fin", "proposition"], name="etat_mensuel_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposition_id} au {self.fin:%d/%m/%Y}"
+
+
 class Rapport(models.Model):
     """A report to the direction générale: the figures frozen at the date it was built, and
     what changed during its period. Weekly and monthly ones are built by Celery beat."""

@@ -42,7 +42,7 @@ from axes.models import Axe
 from faireadmin.models import Direction
 from journees.models import Inscription, Journee, JourneeQuerySet, Phase
 from suivi import rappels
-from suivi.models import Jalon, PointAvancement, Proposition, PropositionQuerySet
+from suivi.models import EtatMensuel, Jalon, PointAvancement, Proposition, PropositionQuerySet
 from sujets.models import Pilotage, Sujet
 
 Statut = Proposition.Statut
@@ -326,12 +326,44 @@ def _fins_de_mois(periode: Periode) -> list[dt.date]:
     return list(reversed(fins))
 
 
+def _figer(fins: list[dt.date], aujourd_hui: dt.date) -> None:
+    """Writes the states of the month-ends not yet written (past ones only)."""
+    faites = set(EtatMensuel.objects.filter(fin__in=fins).values_list("fin", flat=True).distinct())
+    for fin in sorted(set(fins) - faites):
+        EtatMensuel.objects.bulk_create(
+            (
+                EtatMensuel(proposition_id=pk, fin=fin, statut=statut, avancement=avancement)
+                for pk, statut, avancement in etat_a_la_fin(
+                    Perimetre(), fin, aujourd_hui
+                ).values_list("pk", "statut_alors", "avancement_alors")
+            ),
+            batch_size=2000,
+            ignore_conflicts=True,  # written meanwhile by another process
+        )
+
+
 def tendance(perimetre: Perimetre, periode: Periode, aujourd_hui: dt.date) -> list[dict[str, Any]]:
-    """The mean progress at the end of each month, from the state rebuilt from the journal:
-    its last point is the headline figure."""
+    """The mean progress at the end of each month, from the state rebuilt from the journal
+    (frozen once for past month-ends): its last point is the headline figure."""
+    fins = _fins_de_mois(periode)
+    passees = [fin for fin in fins if fin < min(aujourd_hui, timezone.localdate())]
+    _figer(passees, aujourd_hui)
+    comptee = Q(statut__in=Proposition.STATUTS_COMPTES)
+    figees = {
+        ligne["fin"]: ligne
+        for ligne in EtatMensuel.objects.filter(
+            fin__in=passees, proposition__in=perimetre.propositions()
+        )
+        .values("fin")
+        .annotate(moyenne=Avg("avancement", filter=comptee), nombre=Count("pk", filter=comptee))
+    }
     points = []
-    for fin in _fins_de_mois(periode):
-        chiffres = avancement(etat_a_la_fin(perimetre, fin, aujourd_hui))
+    for fin in fins:
+        if fin in passees:
+            ligne = figees.get(fin, {})
+            chiffres = {"moyenne": _moyenne(ligne.get("moyenne")), "nombre": ligne.get("nombre", 0)}
+        else:
+            chiffres = avancement(etat_a_la_fin(perimetre, fin, aujourd_hui))
         points.append({"fin": fin.isoformat(), "libelle": f"{fin:%m/%Y}", **chiffres})
     return points
 

@@ -301,3 +301,51 @@ def test_a_lost_generation_counter_does_not_bring_back_old_figures():
     fraicheur._avancer()  # the data changed
     cache.delete(fraicheur.CLE_GENERATION)  # then the counter is evicted
     assert fraicheur.en_cache("essai", calcul) == 2  # computed again, not the stale entry
+
+
+def test_requests_arriving_together_compute_an_entry_once():
+    import threading
+    import time
+
+    from faireadmin import fraicheur
+
+    calculs = []
+
+    def calcul():
+        calculs.append(1)
+        time.sleep(0.3)
+        return "figures"
+
+    resultats = []
+
+    def demander():
+        from django.core.cache import cache
+
+        try:
+            resultats.append(fraicheur.en_cache("lent", calcul))
+        finally:  # this thread's connections to Redis (Django's close() keeps them)
+            for pool in cache._cache._pools.values():
+                pool.disconnect()
+
+    fils = [threading.Thread(target=demander) for _ in range(8)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+    assert resultats == ["figures"] * 8
+    assert len(calculs) == 1
+
+
+def test_past_month_ends_are_rebuilt_once(jeu, django_assert_max_num_queries):
+    from suivi.models import EtatMensuel
+
+    premier = calculer()["tendance"]
+    # 11 past month-ends; the propositions existing at each (6 until March, then P7 too).
+    assert EtatMensuel.objects.values("fin").distinct().count() == 10  # none before June 2025
+    assert EtatMensuel.objects.filter(fin=dt.date(2026, 3, 31)).count() == 7
+    from suivi.dg.indicateurs import tendance
+
+    # What is frozen, May 2025 again (no proposition yet: nothing to freeze), the figures, today.
+    with django_assert_max_num_queries(4):
+        second = tendance(Perimetre(), Periode(fin=MAINTENANT.date()), MAINTENANT.date())
+    assert second == premier
