@@ -159,6 +159,9 @@ def test_the_dg_drills_down_and_downloads_a_report(visite):
     page.get_by_role("link", name="Tableau de bord").first.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     v.verifier("tableau-de-bord")
+    # The legend's swatches stay swatches (a chart rule once stretched them to full width).
+    carre = page.locator(".legende svg").first.bounding_box()
+    assert carre is not None and carre["height"] <= 16 and carre["width"] <= 16
     page.get_by_role("navigation", name="Détailler").get_by_role("link").first.click()
     expect(page).to_have_url(re.compile(r"/tableau-de-bord/axes/"))
     v.verifier("axe")
