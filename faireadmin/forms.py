@@ -7,37 +7,30 @@ from django.core.exceptions import ValidationError
 from django.template import loader
 from django.utils import formats, timezone
 
-from faireadmin import audit, outbox, verrouillage
-from faireadmin.audit import adresse_client
-from faireadmin.models import Agent, EvenementSecurite
+from faireadmin import audit, outbox
+from faireadmin.models import EvenementSecurite
 from faireadmin.sso import sso_actif
 
 Nature = EvenementSecurite.Nature
 
 
 class VerificationDuVerrou:
-    """Refuses at once, with a French message, a login on an account locked out from this
-    address (the password backend refuses it anyway: this only says why)."""
+    """Says in French why a login was refused when the password backend found the account
+    locked out from this address (faireadmin.verrouillage: the one place that checks)."""
 
-    def verifier_le_verrou(self) -> None:
-        identifiant = Agent.objects.normalize_email(self.cleaned_data.get("username"))  # type: ignore[attr-defined]
-        requete = self.request  # type: ignore[attr-defined]
-        jusqua = identifiant and verrouillage.verrouille_jusqua(
-            identifiant, adresse_client(requete)
-        )
-        if jusqua:
-            audit.consigner(
-                Nature.VERROUILLAGE,
-                agent=Agent.objects.filter(email=identifiant).first(),
-                request=requete,
-                identifiant=identifiant,
-            )
+    def clean(self):
+        try:
+            return super().clean()  # type: ignore[misc]
+        except ValidationError:
+            jusqua = getattr(self.request, "verrouille_jusqua", None)  # type: ignore[attr-defined]
+            if jusqua is None:
+                raise
             heure = formats.time_format(timezone.localtime(jusqua), "G\\hi")
             raise ValidationError(
                 f"Trop d'essais infructueux : ce compte est bloqué depuis cette adresse "
                 f"jusqu'à {heure}. Réessayez plus tard, ou réinitialisez votre mot de passe.",
                 code="verrouille",
-            )
+            ) from None
 
 
 class ConnexionForm(VerificationDuVerrou, AuthenticationForm):
@@ -78,10 +71,6 @@ class ConnexionForm(VerificationDuVerrou, AuthenticationForm):
         if sso_actif():
             self.error_messages = {**self.error_messages, "invalid_login": self.INVALIDE_AVEC_SSO}
 
-    def clean(self):
-        self.verifier_le_verrou()
-        return super().clean()
-
     def confirm_login_allowed(self, user) -> None:
         super().confirm_login_allowed(user)
         if sso_actif() and not user.is_staff:
@@ -97,10 +86,6 @@ class ConnexionForm(VerificationDuVerrou, AuthenticationForm):
 
 class ConnexionAdminForm(VerificationDuVerrou, AdminAuthenticationForm):
     """The admin's login page, with the same lockout message."""
-
-    def clean(self):
-        self.verifier_le_verrou()
-        return super().clean()
 
 
 DEMANDES_DE_REINITIALISATION_PAR_HEURE = 3

@@ -94,5 +94,7 @@ class ConnexionProtegee(ModelBackend):
                 if request is not None:
                     request.echec_consigne = True  # type: ignore[attr-defined]
         if verrouille:
+            if request is not None:  # for the login form's message
+                request.verrouille_jusqua = verrouille  # type: ignore[attr-defined]
             raise PermissionDenied("Compte verrouillé.")
         return agent

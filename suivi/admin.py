@@ -11,7 +11,7 @@ from faireadmin.admin import AgentAdmin
 from faireadmin.models import Agent
 from suivi import rgpd
 from suivi.models import Jalon, PointAvancement, Proposition, RetourTest
-from suivi.services import texte_de_naissance
+from suivi.services import journaliser_naissances
 from sujets.admin import SujetAdmin
 from sujets.models import Sujet
 
@@ -72,14 +72,7 @@ class SujetAvecPropositionsAdmin(SujetAdmin):
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         if formset.model is Proposition:
-            PointAvancement.objects.bulk_create(
-                PointAvancement(
-                    proposition=p,
-                    auteur=cast(Agent, request.user),
-                    texte=texte_de_naissance(p.journee_origine),
-                )
-                for p in formset.new_objects
-            )
+            journaliser_naissances(formset.new_objects, par=cast(Agent, request.user))
 
 
 # The state of a proposition changes on its page, where the lifecycle is enforced and every
@@ -100,11 +93,7 @@ class PropositionAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Proposition, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change:
-            PointAvancement.objects.create(
-                proposition=obj,
-                auteur=cast(Agent, request.user),
-                texte=texte_de_naissance(obj.journee_origine),
-            )
+            journaliser_naissances([obj], par=cast(Agent, request.user))
 
     inlines = [JalonInline, RetourTestInline, PointAvancementInline]
     fieldsets = (

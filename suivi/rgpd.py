@@ -6,9 +6,7 @@ JSON and CSV downloads. ``anonymiser`` is the right to erasure as an admin perfo
 agent's name and address are gone for good, while the figures of the programme (registrations,
 attendance, their direction) and the journal's text stay."""
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +23,7 @@ from faireadmin import audit
 from faireadmin.models import Agent, EvenementSecurite, Notification
 from journees import services as journees_services
 from journees.models import AbonnementCalendrier, Inscription
+from suivi.dg.exports import csv_en_flux
 from suivi.models import PointAvancement, Rapport, RetourTest
 from sujets.models import Pilotage, Sujet
 
@@ -159,19 +158,13 @@ def donnees_de(agent: Agent) -> dict[str, Any]:
 
 def en_csv(donnees: dict[str, Any]) -> str:
     """The same data as one CSV for Excel in French: rubrique, n°, champ, valeur."""
-    tampon = io.StringIO()
-    tampon.write("\ufeff")
-    ecrivain = csv.writer(tampon, delimiter=";")
-    ecrivain.writerow(["Rubrique", "N°", "Champ", "Valeur"])
-    for rubrique, contenu in donnees.items():
-        elements = [contenu] if isinstance(contenu, dict) else contenu
-        for numero, element in enumerate(elements, start=1):
-            for champ, valeur in element.items():
-                texte = valeur.isoformat() if isinstance(valeur, dt.date) else str(valeur)
-                if texte.startswith(("=", "+", "-", "@", "\t", "\r")):
-                    texte = "'" + texte  # a formula for spreadsheets
-                ecrivain.writerow([rubrique, numero, champ, texte])
-    return tampon.getvalue()
+    lignes = (
+        [rubrique, numero, champ, valeur.isoformat() if isinstance(valeur, dt.date) else valeur]
+        for rubrique, contenu in donnees.items()
+        for numero, element in enumerate([contenu] if isinstance(contenu, dict) else contenu, 1)
+        for champ, valeur in element.items()
+    )
+    return "".join(csv_en_flux(["Rubrique", "N°", "Champ", "Valeur"], lignes))
 
 
 # --- Erasure ------------------------------------------------------------------------------

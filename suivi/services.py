@@ -58,9 +58,7 @@ def proposition_creer(
         description=description.strip(),
         journee_origine=journee_origine,
     )
-    PointAvancement.objects.create(
-        proposition=proposition, auteur=par, texte=texte_de_naissance(journee_origine)
-    )
+    journaliser_naissances([proposition], par=par)
     return proposition
 
 
@@ -285,11 +283,24 @@ def retour_test_ajouter(
 TITRE_MAX: int = Proposition._meta.get_field("titre").max_length or 250
 
 
-def texte_de_naissance(journee: Journee | None) -> str:
+def _texte_de_naissance(journee: Journee | None) -> str:
     """The first entry of a proposition's journal."""
     if journee is None:
         return "Proposition enregistrée."
     return f"Proposition née lors de la journée « {journee.titre} »."
+
+
+def journaliser_naissances(propositions: list[Proposition], *, par: Agent | None) -> None:
+    """Opens the journal of new propositions (however they were recorded: page, CSV import,
+    admin) with their birth."""
+    PointAvancement.objects.bulk_create(
+        [
+            PointAvancement(proposition=p, auteur=par, texte=_texte_de_naissance(p.journee_origine))
+            for p in propositions
+        ],
+        batch_size=500,
+    )
+    fraicheur.invalider()  # bulk_create sends no signal
 
 
 def _lire_csv(contenu: bytes) -> list[tuple[int, dict[str, Any]]]:
@@ -368,12 +379,5 @@ def propositions_importer(*, journee: Journee, contenu: bytes, par: Agent) -> li
     if not nouvelles:
         raise ValidationError("Le fichier ne contient aucune proposition.")
     Proposition.objects.bulk_create(nouvelles, batch_size=500)
-    PointAvancement.objects.bulk_create(
-        [
-            PointAvancement(proposition=p, auteur=par, texte=texte_de_naissance(journee))
-            for p in nouvelles
-        ],
-        batch_size=500,
-    )
-    fraicheur.invalider()  # bulk_create sends no signal
+    journaliser_naissances(nouvelles, par=par)
     return nouvelles

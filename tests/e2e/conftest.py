@@ -94,20 +94,13 @@ def site():
         subprocess.run(
             [python, "manage.py", *commande], cwd=RACINE, env=env, check=True, capture_output=True
         )
+    gunicorn = str(Path(python).with_name("gunicorn"))
     journal = open(ARTEFACTS.parent / "e2e-serveur.log", "w")  # noqa: SIM115
     serveur = subprocess.Popen(
-        [
-            str(Path(python).with_name("gunicorn")),
-            "faireadmin.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--access-logfile",
-            "-",
-        ],
+        # Production's gunicorn settings, two workers on loopback.
+        [gunicorn, "-c", "python:faireadmin.gunicorn", "faireadmin.wsgi"],
         cwd=RACINE,
-        env=env,
+        env={**env, "BIND_HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2"},
         stdout=journal,
         stderr=subprocess.STDOUT,
     )
