@@ -16,6 +16,10 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from faireadmin.context_processors import reglages
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +84,19 @@ def en_cache(cle: str, calcul: Callable[[], T]) -> T:
             except Exception:
                 logger.warning("Cache indisponible : verrou non levé.", exc_info=True)
     return valeur
+
+
+def rendu(cle: str | None, template: str, contexte: Callable[[], dict[str, Any]]) -> SafeString:
+    """A part of a page, rendered once until the data changes (``en_cache``), or every time
+    when ``cle`` is None. It is rendered without the request: it must read nothing of the
+    user, and hold no form that posts (no CSRF token). ``contexte()`` is only called when the
+    part has to be rendered."""
+
+    def rendre() -> str:
+        return str(render_to_string(template, reglages() | contexte()))
+
+    html = rendre() if cle is None else en_cache(f"rendu:{cle}", rendre)
+    return mark_safe(html)  # noqa: S308 (our own templates, rendered with autoescaping)
 
 
 def _attendre(complete: str) -> Any:

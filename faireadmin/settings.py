@@ -70,7 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sujets.context_processors.roles",
-                "suivi.context_processors.reglages",
+                "faireadmin.context_processors.reglages",
             ],
             # {% partialdef %} and {% partial %} everywhere, as built into Django 6;
             # |pluriel (French plurals) everywhere.

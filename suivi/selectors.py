@@ -195,26 +195,27 @@ def jalons_dans_l_ordre() -> QuerySet[Jalon]:
 
 
 # --- Pilote workspace ---------------------------------------------------------------------
-def espace_pilote(agent: Agent) -> QuerySet[Sujet]:
+def espace_pilote(agent: Agent) -> list[Sujet]:
     """The sujets the agent pilots, with progress, co-pilotes and their propositions to follow
-    (in lifecycle order)."""
-    return (
+    (counted, and listed in lifecycle order unless folded: see ``_compter_et_deplier``)."""
+    sujets = list(
         Sujet.objects.filter(pilotages__agent=agent)
         .select_related("axe")
         .annotate(**_avancement("propositions__"))
-        .prefetch_related(
-            _pilotages(),
-            Prefetch(
-                "propositions",
-                queryset=avec_suivi(Proposition.objects.all()).par_etape(),
-                to_attr="suivies",
-            ),
-        )
+        .prefetch_related(_pilotages())
         .order_by("axe__numero", "ordre")
     )
+    if sujets:
+        _compter_et_deplier(sujets, avec_suivi(Proposition.objects.all()))
+    return sujets
 
 
 # --- Feuille de route ---------------------------------------------------------------------
+# A sujet shows its propositions at once up to this many (all of them at the realistic scale);
+# beyond, they are folded: counted, and listed when the reader opens them.
+DEPLIEES_AU_PLUS = 25
+
+
 @dataclass(frozen=True)
 class FiltresFeuilleDeRoute:
     recherche: str = ""
@@ -226,19 +227,23 @@ class FiltresFeuilleDeRoute:
 
     @property
     def actifs(self) -> bool:
-        return any((self.recherche, self.axe, self.sujet, self.statut, self.meteo,
-                    self.jalons_en_retard))  # fmt: skip
+        return any(self.parametres().values())
+
+    def parametres(self, **changes: object) -> dict[str, str]:
+        """The filters as query parameters (those set, in a fixed order)."""
+        valeurs = {**self.__dict__, **changes}
+        return {
+            cle: "on" if valeur is True else str(valeur)
+            for cle, valeur in valeurs.items()
+            if valeur not in ("", None, False)
+        }
 
 
-def feuille_de_route(filtres: FiltresFeuilleDeRoute) -> list[Axe]:
-    """Axes → sujets → propositions matching the filters. Each axe carries ``sujets_affiches``
-    and each sujet ``propositions_affichees``; with filters on, only what matches is kept."""
+def propositions_filtrees(filtres: FiltresFeuilleDeRoute) -> PropositionQuerySet:
+    """The propositions matching the filters, with their follow-up (``avec_suivi``)."""
     propositions = avec_suivi(Proposition.objects.all())
-    if filtres.recherche:
-        for mot in filtres.recherche.split():
-            propositions = propositions.filter(
-                Q(titre__icontains=mot) | Q(description__icontains=mot)
-            )
+    for mot in filtres.recherche.split():
+        propositions = propositions.filter(Q(titre__icontains=mot) | Q(description__icontains=mot))
     if filtres.axe:
         propositions = propositions.filter(sujet__axe_id=filtres.axe)
     if filtres.sujet:
@@ -257,20 +262,60 @@ def feuille_de_route(filtres: FiltresFeuilleDeRoute) -> list[Axe]:
                 )
             )
         )
-    sujets = _sujets_avec_avancement().prefetch_related(
-        Prefetch(
-            "propositions", queryset=propositions.par_etape(), to_attr="propositions_affichees"
+    return propositions
+
+
+def _compter_et_deplier(
+    sujets: list[Sujet], propositions: PropositionQuerySet, *, deplier_tout: bool = False
+) -> None:
+    """Gives each sujet ``trouvees`` (its propositions among ``propositions``), ``silencieuses``
+    (without news), ``en_retard`` (with an overdue milestone) and ``propositions_affichees``:
+    the list, in lifecycle order, when there are few (or ``deplier_tout``), else None (folded).
+    Two queries, whatever the number of sujets."""
+    comptes = {
+        ligne["sujet_id"]: ligne
+        for ligne in propositions.filter(sujet__in=[s.pk for s in sujets])
+        .order_by()
+        .values("sujet_id")
+        .annotate(
+            trouvees=Count("id"),
+            silencieuses=Count("id", filter=Q(sans_nouvelles=True)),
+            en_retard=Count("id", filter=Q(jalons_en_retard__gt=0)),
         )
-    )
+    }
+    vide = {"trouvees": 0, "silencieuses": 0, "en_retard": 0}
+    a_deplier = []
+    for sujet in sujets:
+        for cle, valeur in comptes.get(sujet.pk, vide).items():
+            setattr(sujet, cle, valeur)
+        deplie = deplier_tout or sujet.trouvees <= DEPLIEES_AU_PLUS  # type: ignore[attr-defined]
+        sujet.propositions_affichees = [] if deplie else None  # type: ignore[attr-defined]
+        if deplie and sujet.trouvees:  # type: ignore[attr-defined]
+            a_deplier.append(sujet.pk)
+    if a_deplier:
+        par_sujet = {s.pk: s for s in sujets}
+        for proposition in propositions.filter(sujet__in=a_deplier).par_etape():
+            par_sujet[proposition.sujet_id].propositions_affichees.append(proposition)  # type: ignore[attr-defined]
+
+
+def feuille_de_route(filtres: FiltresFeuilleDeRoute) -> list[Axe]:
+    """Axes → sujets → propositions matching the filters. Each axe carries ``sujets_affiches``;
+    each sujet its counts and, unless folded, ``propositions_affichees`` (see
+    ``_compter_et_deplier``; a sujet chosen in the filters is never folded). With filters on,
+    only what matches is kept."""
     axes = list(
         Axe.objects.annotate(**_avancement("sujets__propositions__"))
-        .prefetch_related(Prefetch("sujets", queryset=sujets, to_attr="sujets_du_axe"))
+        .prefetch_related(
+            Prefetch("sujets", queryset=_sujets_avec_avancement(), to_attr="sujets_du_axe")
+        )
         .order_by("numero")
     )
+    sujets = [sujet for axe in axes for sujet in axe.sujets_du_axe]  # type: ignore[attr-defined]
+    _compter_et_deplier(sujets, propositions_filtrees(filtres), deplier_tout=bool(filtres.sujet))
     for axe in axes:
         axe.sujets_affiches = [  # type: ignore[attr-defined]
             sujet
             for sujet in axe.sujets_du_axe  # type: ignore[attr-defined]
-            if sujet.propositions_affichees or not filtres.actifs
+            if sujet.trouvees or not filtres.actifs
         ]
     return [axe for axe in axes if axe.sujets_affiches or not filtres.actifs]  # type: ignore[attr-defined]

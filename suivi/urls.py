@@ -7,6 +7,11 @@ urlpatterns = [
     path("axes/<slug:slug>/", views.axe, name="axe"),
     path("sujets/<slug:slug>/", views.sujet, name="sujet"),
     path("feuille-de-route/", views.feuille_de_route, name="feuille_de_route"),
+    path(
+        "feuille-de-route/sujets/<int:pk>/",
+        views.feuille_de_route_sujet,
+        name="feuille_de_route_sujet",
+    ),
     path("espace-pilote/", views.espace_pilote, name="espace_pilote"),
     path("propositions/<int:pk>/", views.proposition, name="proposition"),
     path("propositions/<int:pk>/point/", views.proposition_point, name="proposition_point"),

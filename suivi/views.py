@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,10 +8,11 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from axes.models import Axe
-from faireadmin import audit
+from faireadmin import audit, fraicheur
 from faireadmin.decorators import lab_requis
 from faireadmin.http import Requete
 from faireadmin.roles import est_lab
@@ -32,15 +34,16 @@ from sujets.models import Sujet
 @require_GET
 @login_required
 def programme(request: Requete) -> HttpResponse:
-    return render(
-        request,
-        "suivi/programme.html",
-        {
+    contenu = fraicheur.rendu(
+        "programme",
+        "suivi/_programme.html",
+        lambda: {
             "axes": selectors.axes_du_programme(),
             "avancement": selectors.avancement_du_programme(),
             "chiffres": selectors.chiffres_du_programme(),
         },
     )
+    return render(request, "suivi/programme.html", {"contenu": contenu})
 
 
 @require_GET
@@ -323,15 +326,60 @@ def espace_pilote(request: Requete) -> HttpResponse:
     )
 
 
+def _cle_filtres(filtres: selectors.FiltresFeuilleDeRoute) -> str:
+    # Today's date is part of it: overdue milestones depend on it.
+    return f"{timezone.localdate().isoformat()}:{urlencode(filtres.parametres())}"
+
+
 @require_GET
 @login_required
 def feuille_de_route(request: Requete) -> HttpResponse:
+    """The page, or its results for the filters' HTMX requests. Both are rendered once for
+    these filters until the data changes; not when the filters are wrong (their errors)."""
     form = FiltresFeuilleDeRouteForm(request.GET or None)
-    axes = selectors.feuille_de_route(form.filtres())
-    template = "suivi/feuille_de_route.html"
+    filtres = form.filtres()
+    valide = not form.is_bound or form.is_valid()
+    partie = "resultats" if request.htmx else "contenu"
+
+    def contexte() -> dict[str, object]:
+        return {
+            # The filters as understood (the same page for every way of writing them).
+            "form": FiltresFeuilleDeRouteForm(filtres.parametres() or None) if valide else form,
+            "axes": selectors.feuille_de_route(filtres),
+            "requete": urlencode(filtres.parametres(sujet=None)),
+        }
+
+    html = fraicheur.rendu(
+        f"feuille-de-route:{partie}:{_cle_filtres(filtres)}" if valide else None,
+        f"suivi/feuille_de_route.html#{partie}",
+        contexte,
+    )
     if request.htmx:
-        template += "#resultats"
-    return render(request, template, {"form": form, "axes": axes})
+        return HttpResponse(html)
+    return render(request, "suivi/feuille_de_route.html", {"contenu": html})
+
+
+@require_GET
+@login_required
+def feuille_de_route_sujet(request: Requete, pk: int) -> HttpResponse:
+    """The propositions of a folded sujet of the feuille de route (or of the pilote's
+    workspace), with the feuille's filters: the table, for HTMX; the feuille de route
+    narrowed to this sujet, otherwise."""
+    sujet = get_object_or_404(Sujet, pk=pk)
+    filtres = replace(FiltresFeuilleDeRouteForm(request.GET or None).filtres(), sujet=sujet.pk)
+    if not request.htmx:
+        return redirect(f"{reverse('feuille_de_route')}?{urlencode(filtres.parametres())}")
+    return HttpResponse(
+        fraicheur.rendu(
+            f"feuille-de-route-sujet:{_cle_filtres(filtres)}",
+            "suivi/_tableau_propositions.html",
+            lambda: {
+                "propositions": selectors.propositions_filtrees(filtres).par_etape(),
+                "legende": f"Propositions du sujet « {sujet.titre} »",
+                "legende_cachee": True,
+            },
+        )
+    )
 
 
 # --- Personal data ----------------------------------------------------------------------------

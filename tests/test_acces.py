@@ -41,6 +41,7 @@ AGENTS = {
     "axe",
     "sujet",
     "feuille_de_route",
+    "feuille_de_route_sujet",
     "espace_pilote",
     "proposition",
     "mes_donnees",

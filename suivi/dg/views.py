@@ -6,11 +6,9 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from axes.models import Axe
@@ -50,39 +48,34 @@ def _page(request: Requete, perimetre: Perimetre) -> HttpResponse:
     requete = request.GET.copy()
     requete.pop("axe", None)
 
-    def contenu() -> str:
+    def contexte() -> dict:
         donnees = chiffres(perimetre, periode)
         arbitrages = donnees["a_arbitrer"]
-        return render_to_string(
-            "suivi/dg/_tableau_de_bord.html",
-            {
-                "perimetre": perimetre,
-                "periode": periode,
-                "form": form,
-                "form_axe": AxeForm(initial={"axe": perimetre.axe}),
-                "donnees": donnees,
-                "graphiques": graphiques.pour(donnees),
-                "requete": requete.urlencode(),
-                "requete_export": _requete_export(perimetre, form),
-                "a_arbitrer": len(arbitrages["orages"]) + len(arbitrages["jalons_en_retard"]),
-            },
-        )
+        return {
+            "perimetre": perimetre,
+            "periode": periode,
+            "form": form,
+            "form_axe": AxeForm(initial={"axe": perimetre.axe}),
+            "donnees": donnees,
+            "graphiques": graphiques.pour(donnees),
+            "requete": requete.urlencode(),
+            "requete_export": _requete_export(perimetre, form),
+            "a_arbitrer": len(arbitrages["orages"]) + len(arbitrages["jalons_en_retard"]),
+        }
 
-    if form.is_bound and not form.is_valid():
-        html = contenu()  # with the form's errors: not cached
-    else:
-        # The rendered page, cached like the figures: at the stress scale the rendering (400
-        # directions, 300 journées) costs more than reading the figures.
-        champs = sorted((k, str(v)) for k, v in requete.items() if k in form.fields)
-        html = fraicheur.en_cache(
-            f"tableau-de-bord-html:{perimetre.cle}:{periode.cle}:"
-            f"{timezone.localdate().isoformat()}:{urlencode(champs)}",
-            contenu,
-        )
+    # The rendered page is cached like the figures: at the stress scale the rendering (400
+    # directions, 300 journées) costs more than reading the figures. Not with the form's
+    # errors.
+    champs = sorted((k, str(v)) for k, v in requete.items() if k in form.fields)
+    cle = (
+        None
+        if form.is_bound and not form.is_valid()
+        else f"tableau-de-bord:{perimetre.cle}:{periode.cle}:"
+        f"{timezone.localdate().isoformat()}:{urlencode(champs)}"
+    )
+    html = fraicheur.rendu(cle, "suivi/dg/_tableau_de_bord.html", contexte)
     return render(
-        request,
-        "suivi/dg/tableau_de_bord.html",
-        {"perimetre": perimetre, "contenu": mark_safe(html)},  # noqa: S308 (our own rendering)
+        request, "suivi/dg/tableau_de_bord.html", {"perimetre": perimetre, "contenu": html}
     )
 
 

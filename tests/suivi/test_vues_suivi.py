@@ -1,4 +1,6 @@
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -318,7 +320,7 @@ def test_workspace_shows_my_sujets_with_what_needs_attention(client_pilote, pilo
     reponse = client_pilote.get(reverse("espace_pilote"))
 
     (sujet,) = reponse.context["sujets"]
-    par_titre = {p.titre: p for p in sujet.suivies}
+    par_titre = {p.titre: p for p in sujet.propositions_affichees}
     assert set(par_titre) == {"Silencieuse", "Active"}
     assert (par_titre["Silencieuse"].sans_nouvelles, par_titre["Active"].sans_nouvelles) == (
         True,
@@ -373,17 +375,20 @@ def programme():
 
 
 def titres(reponse):
-    return sorted(
-        p.titre
-        for axe in reponse.context["axes"]
-        for s in axe.sujets_affiches
-        for p in s.propositions_affichees
-    )
+    """The titles of the propositions listed on the page, in their order."""
+    return [
+        html.unescape(titre)
+        for titre in re.findall(
+            r'<th scope="row"><a href="/propositions/\d+/">(.*?)</a></th>',
+            reponse.content.decode(),
+        )
+    ]
 
 
 def test_feuille_de_route_shows_everything_with_the_pilotes(client_agent, programme):
     reponse = client_agent.get(reverse("feuille_de_route"))
-    assert titres(reponse) == ["Covoiturage", "Parrainage", "Vélos"]
+    # Axe by axe, each sujet's propositions in lifecycle order.
+    assert titres(reponse) == ["Vélos", "Covoiturage", "Parrainage"]
     assert "Inès Fabre" in texte(reponse)
 
 
@@ -399,19 +404,19 @@ def test_feuille_de_route_shows_everything_with_the_pilotes(client_agent, progra
 )
 def test_feuille_de_route_filters(client_agent, programme, filtres, attendus):
     assert titres(client_agent.get(reverse("feuille_de_route"), filtres)) == attendus
+    # The same, from the cache, and as the results of the filters' HTMX request.
+    assert titres(client_agent.get(reverse("feuille_de_route"), filtres)) == attendus
+    assert titres(client_agent.get(reverse("feuille_de_route"), filtres, **HTMX)) == attendus
 
 
 def test_feuille_de_route_filters_by_axe_and_sujet(client_agent, programme):
     assert titres(client_agent.get(reverse("feuille_de_route"), {"axe": programme["axe1"].pk})) == [
-        "Covoiturage",
         "Vélos",
+        "Covoiturage",
     ]
     assert titres(
         client_agent.get(reverse("feuille_de_route"), {"sujet": programme["mobilite"].pk})
-    ) == [
-        "Covoiturage",
-        "Vélos",
-    ]
+    ) == ["Vélos", "Covoiturage"]
 
 
 def test_feuille_de_route_answers_htmx_with_the_results(client_agent, programme):
@@ -421,30 +426,106 @@ def test_feuille_de_route_answers_htmx_with_the_results(client_agent, programme)
     assert "Vélos" in contenu and "Covoiturage" not in contenu
 
 
-def test_feuille_de_route_query_count_does_not_grow(client_agent, django_assert_max_num_queries):
+def test_feuille_de_route_with_wrong_filters_says_so_and_shows_everything(client_agent, programme):
+    reponse = client_agent.get(reverse("feuille_de_route"), {"statut": "inconnu"})
+    assert reponse.status_code == 200
+    assert "Sélectionnez un choix valide" in texte(reponse)
+    assert titres(reponse) == ["Vélos", "Covoiturage", "Parrainage"]
+
+
+@pytest.fixture
+def sujet_charge(monkeypatch):
+    """A sujet with more propositions than are shown at once (3 for the test)."""
+    from suivi import selectors
+
+    monkeypatch.setattr(selectors, "DEPLIEES_AU_PLUS", 2)
+    sujet = SujetFactory(titre="Accueil")
+    PropositionFactory(sujet=sujet, titre="Livret", statut=Statut.EN_COURS, meteo="orage",
+                       meteo_explication="Retard.")  # fmt: skip
+    PropositionFactory(sujet=sujet, titre="Parrainage", statut=Statut.EN_COURS)
+    retard = PropositionFactory(sujet=sujet, titre="Visite", statut=Statut.EN_COURS)
+    JalonFactory(proposition=retard, echeance=timezone.localdate() - dt.timedelta(days=2))
+    PropositionFactory(titre="Covoiturage")  # another sujet: one proposition, shown
+    return sujet
+
+
+def test_a_sujet_with_many_propositions_is_folded_and_opened_on_demand(client_agent, sujet_charge):
+    feuille = client_agent.get(reverse("feuille_de_route"))
+    assert titres(feuille) == ["Covoiturage"]
+    contenu = texte(feuille)
+    assert "Voir les 3 propositions · 1 avec un jalon en retard" in contenu
+    lien = reverse("feuille_de_route_sujet", kwargs={"pk": sujet_charge.pk})
+    assert f'hx-get="{lien}"' in feuille.content.decode()
+    # Opened (HTMX): the table of its propositions.
+    ouvert = client_agent.get(lien, **HTMX)
+    assert ouvert.status_code == 200
+    assert titres(ouvert) == ["Livret", "Parrainage", "Visite"]
+    # Without JavaScript, the link leads to the feuille de route narrowed to the sujet,
+    # where it is shown unfolded.
+    sans_js = client_agent.get(lien)
+    assert sans_js.status_code == 302
+    assert sans_js["Location"] == f"{reverse('feuille_de_route')}?sujet={sujet_charge.pk}"
+    assert titres(client_agent.get(sans_js["Location"])) == ["Livret", "Parrainage", "Visite"]
+
+
+def test_a_folded_sujet_keeps_the_filters(client_agent, sujet_charge):
+    feuille = client_agent.get(reverse("feuille_de_route"), {"statut": "en_cours"})
+    lien = reverse("feuille_de_route_sujet", kwargs={"pk": sujet_charge.pk})
+    assert f'hx-get="{lien}?statut=en_cours"' in feuille.content.decode()
+    assert titres(client_agent.get(lien, {"meteo": "orage"}, **HTMX)) == ["Livret"]
+    sans_js = client_agent.get(lien, {"meteo": "orage", "statut": "en_cours"})
+    assert sans_js["Location"] == (
+        f"{reverse('feuille_de_route')}?sujet={sujet_charge.pk}&statut=en_cours&meteo=orage"
+    )
+    assert client_agent.get(reverse("feuille_de_route_sujet", kwargs={"pk": 0})).status_code == 404
+
+
+def test_the_pilote_workspace_folds_a_large_sujet_too(client, sujet_charge):
+    pilotage = PilotageFactory(sujet=sujet_charge)
+    client.force_login(pilotage.agent)
+    reponse = client.get(reverse("espace_pilote"))
+    assert titres(reponse) == []
+    assert "Voir les 3 propositions · 1 avec un jalon en retard" in texte(reponse)
+    lien = reverse("feuille_de_route_sujet", kwargs={"pk": sujet_charge.pk})
+    assert f'hx-get="{lien}"' in reponse.content.decode()
+
+
+def test_feuille_de_route_query_count_does_not_grow(
+    client_agent, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
     PropositionFactory()
     with CaptureQueriesContext(connection) as petit:
         client_agent.get(reverse("feuille_de_route"))
-    for _ in range(4):
-        sujet = SujetFactory()
-        PilotageFactory.create_batch(2, sujet=sujet)
-        for proposition in PropositionFactory.create_batch(5, sujet=sujet):
-            JalonFactory(proposition=proposition)
-            PointAvancementFactory(proposition=proposition)
-    with django_assert_max_num_queries(len(petit)):
+    with django_capture_on_commit_callbacks(execute=True):  # the changes commit
+        for _ in range(4):
+            sujet = SujetFactory()
+            PilotageFactory.create_batch(2, sujet=sujet)
+            for proposition in PropositionFactory.create_batch(5, sujet=sujet):
+                JalonFactory(proposition=proposition)
+                PointAvancementFactory(proposition=proposition)
+    with django_assert_max_num_queries(len(petit) + 2):  # the filters' axe and sujet lists
         client_agent.get(reverse("feuille_de_route"), {"jalons_en_retard": "on", "recherche": "x"})
     with django_assert_max_num_queries(len(petit)):
         client_agent.get(reverse("feuille_de_route"))
+    # Until the data changes, from the cache: session, agent, roles (groups, pilotages).
+    with django_assert_max_num_queries(4):
+        client_agent.get(reverse("feuille_de_route"))
 
 
-def test_a_change_shows_at_once_in_the_roll_ups(client, pilotage, proposition):
+def test_a_change_shows_at_once_in_the_roll_ups(
+    client, pilotage, proposition, django_capture_on_commit_callbacks
+):
     client.force_login(pilotage.agent)
-    client.post(url("proposition_point", proposition), point(statut="maquettee", avancement="60"))
-    feuille = client.get(reverse("feuille_de_route"))
-    (axe,) = feuille.context["axes"]
-    assert (axe.avancement_moyen, axe.propositions_comptees) == (60, 1)
-    programme = client.get(reverse("programme"))
-    assert programme.context["avancement"]["avancement_moyen"] == 60
+    assert "Pas encore d'avancement" in texte(client.get(reverse("feuille_de_route")))
+    assert "Pas encore d'avancement" in texte(client.get(reverse("programme")))
+    with django_capture_on_commit_callbacks(execute=True):  # the change commits
+        client.post(
+            url("proposition_point", proposition), point(statut="maquettee", avancement="60")
+        )
+    for page in ("feuille_de_route", "programme"):
+        contenu = texte(client.get(reverse(page)))
+        assert "60 % 60 % moyenne de 1 proposition" in contenu
+        assert "Pas encore d'avancement" not in contenu
 
 
 # --- Propositions of a Créer journée: CSV import ------------------------------------------
@@ -523,7 +604,7 @@ def test_a_proposition_never_written_about_is_silent_from_its_recording(client_p
         cree_le=timezone.now() - dt.timedelta(days=60),
     )
     (sujet,) = client_pilote.get(reverse("espace_pilote")).context["sujets"]
-    silence = {p.pk: p.sans_nouvelles for p in sujet.suivies}
+    silence = {p.pk: p.sans_nouvelles for p in sujet.propositions_affichees}
     assert silence == {recente.pk: False, ancienne.pk: True}
 
 
