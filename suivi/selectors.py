@@ -316,6 +316,6 @@ def feuille_de_route(filtres: FiltresFeuilleDeRoute) -> list[Axe]:
         axe.sujets_affiches = [  # type: ignore[attr-defined]
             sujet
             for sujet in axe.sujets_du_axe  # type: ignore[attr-defined]
-            if sujet.trouvees or not filtres.actifs
+            if sujet.trouvees or not filtres.actifs  # type: ignore[attr-defined]
         ]
     return [axe for axe in axes if axe.sujets_affiches or not filtres.actifs]  # type: ignore[attr-defined]
