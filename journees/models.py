@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,14 +21,23 @@ class Phase(models.TextChoices):
 
 class JourneeQuerySet(models.QuerySet["Journee"]):
     def avec_effectifs(self) -> "JourneeQuerySet":
-        """Annotates the number of confirmed registrations and the waiting-list length."""
+        """Annotates the number of confirmed registrations and the waiting-list length.
+        Counted journée by journée (subqueries on the journée's index): a page of journées
+        reads their registrations only, not the whole table."""
+
+        def nombre(statut: str) -> models.Func:
+            compte = (
+                Inscription.objects.filter(journee=models.OuterRef("pk"), statut=statut)
+                .order_by()
+                .values("journee")
+                .annotate(n=models.Count("pk"))
+                .values("n")
+            )
+            return Coalesce(models.Subquery(compte), 0)
+
         return self.annotate(
-            nb_confirmees=models.Count(
-                "inscriptions", filter=Q(inscriptions__statut=StatutInscription.CONFIRMEE)
-            ),
-            nb_attente=models.Count(
-                "inscriptions", filter=Q(inscriptions__statut=StatutInscription.ATTENTE)
-            ),
+            nb_confirmees=nombre(StatutInscription.CONFIRMEE),
+            nb_attente=nombre(StatutInscription.ATTENTE),
         )
 
 

@@ -1,8 +1,10 @@
 """Reads of journées and registrations, each in a fixed number of queries."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from faireadmin.models import Agent
@@ -28,27 +30,43 @@ def _mon_inscription(agent: Agent) -> Prefetch:
 
 
 def _sujets() -> Prefetch:
-    return Prefetch("sujets", queryset=Sujet.objects.order_by("titre"))
+    # Titles and addresses only: not their long texts.
+    return Prefetch("sujets", queryset=Sujet.objects.only("titre", "slug").order_by("titre"))
 
 
-def journees(*, agent: Agent, filtres: FiltresJournees) -> QuerySet[Journee]:
-    """Journées with their seats, waiting list, sujets and the agent's own registration."""
+JOURNEES_PAR_PAGE = 12
+
+
+def page_de_journees(*, agent: Agent, filtres: FiltresJournees, numero: object) -> Page:
+    """One page of the journées (``numero``, the first if it is not a page number, the last
+    if beyond), in the programme's order of phases (Explorer, Créer, Tester), then by date
+    (the latest first for past journées), so that each phase stays together across pages.
+    Its journées come with their seats, waiting list, sujets and the agent's registration."""
     aujourd_hui = timezone.localdate()
-    qs = Journee.objects.avec_effectifs().prefetch_related(_sujets(), _mon_inscription(agent))
+    qs = Journee.objects.all()
     if filtres.phase:
         qs = qs.filter(phase=filtres.phase)
     if filtres.ville:
         qs = qs.filter(ville=filtres.ville)
+    rang_phase = Case(
+        *(When(phase=phase, then=Value(rang)) for rang, phase in enumerate(Phase.values)),
+        output_field=IntegerField(),
+    )
     if filtres.periode == "a_venir":
-        qs = qs.filter(date__gte=aujourd_hui).order_by("date", "heure_debut")
+        qs = qs.filter(date__gte=aujourd_hui).order_by(rang_phase, "date", "heure_debut", "pk")
     elif filtres.periode == "passees":
-        qs = qs.filter(date__lt=aujourd_hui).order_by("-date", "heure_debut")
+        qs = qs.filter(date__lt=aujourd_hui).order_by(rang_phase, "-date", "heure_debut", "pk")
     else:
-        qs = qs.order_by("date", "heure_debut")
-    return qs
+        qs = qs.order_by(rang_phase, "date", "heure_debut", "pk")
+    # Counted and paged on the journées alone; the details only for the page's journées.
+    page = Paginator(qs.values_list("pk", flat=True), JOURNEES_PAR_PAGE).get_page(numero)
+    details = Journee.objects.avec_effectifs().prefetch_related(_sujets(), _mon_inscription(agent))
+    par_pk = {journee.pk: journee for journee in details.filter(pk__in=list(page.object_list))}
+    page.object_list = [par_pk[pk] for pk in page.object_list]
+    return page
 
 
-def par_phase(journees: QuerySet[Journee]) -> list[tuple[str, list[Journee]]]:
+def par_phase(journees: Iterable[Journee]) -> list[tuple[str, list[Journee]]]:
     """Groups journées by phase, in the programme's order (Explorer, Créer, Tester)."""
     groupes: dict[str, list[Journee]] = {phase: [] for phase in Phase.values}
     for journee in journees:

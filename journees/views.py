@@ -48,11 +48,24 @@ def _message_erreur(erreur: ValidationError) -> str:
 @login_required
 def liste(request: Requete) -> HttpResponse:
     form = FiltresJourneesForm(request.GET or None, villes=selectors.villes())
-    journees = selectors.journees(agent=request.user, filtres=form.filtres())
+    page = selectors.page_de_journees(
+        agent=request.user, filtres=form.filtres(), numero=request.GET.get("page")
+    )
+    requete = request.GET.copy()
+    requete.pop("page", None)
     template = "journees/liste.html"
     if request.htmx:
         template += "#resultats"
-    return render(request, template, {"form": form, "groupes": selectors.par_phase(journees)})
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "groupes": selectors.par_phase(page.object_list),
+            "page": page,
+            "requete": requete.urlencode(),
+        },
+    )
 
 
 def _journee(pk: int, agent: Agent) -> Journee:

@@ -76,10 +76,43 @@ def test_list_query_count_does_not_grow(client_agent, agent, django_assert_max_n
     peupler(1)
     with CaptureQueriesContext(connection) as petit:
         client_agent.get(reverse("journees"))
-    peupler(8)
+    peupler(14)  # more than a page
     with django_assert_max_num_queries(len(petit)):
         assert client_agent.get(reverse("journees")).status_code == 200
-    assert len(petit) <= 9
+    # session, agent, roles (2), cities, count, the page, its details, sujets, my registrations
+    assert len(petit) <= 10
+
+
+def test_a_long_list_comes_in_pages_in_the_programme_order(client_agent):
+    from journees.selectors import JOURNEES_PAR_PAGE
+
+    demain = timezone.localdate() + dt.timedelta(days=1)
+    for jour in range(JOURNEES_PAR_PAGE):
+        JourneeFactory(phase=Phase.TESTER, titre=f"Tester {jour:02}", ville="Albi",
+                       date=demain + dt.timedelta(days=jour))  # fmt: skip
+    JourneeFactory(phase=Phase.EXPLORER, titre="Explorer — Rodez", ville="Rodez", date=demain)
+    JourneeFactory(phase=Phase.EXPLORER, titre="Explorer — Albi", ville="Albi",
+                   date=demain + dt.timedelta(days=40))  # fmt: skip
+
+    def titres(reponse):
+        return [j.titre for _, liste in reponse.context["groupes"] for j in liste]
+
+    premiere = client_agent.get(reverse("journees"))
+    attendus = ["Explorer — Rodez", "Explorer — Albi"] + [f"Tester {j:02}" for j in range(10)]
+    assert titres(premiere) == attendus[:JOURNEES_PAR_PAGE]
+    contenu = texte(premiere)
+    assert f"Page 1 sur 2 · 1 à {JOURNEES_PAR_PAGE} sur {JOURNEES_PAR_PAGE + 2} journées" in contenu
+    assert 'href="/journees/?page=2"' in premiere.content.decode()
+    suite = client_agent.get(reverse("journees"), {"page": 2})
+    assert titres(suite) == [f"Tester {j:02}" for j in range(10, JOURNEES_PAR_PAGE)]
+    assert "Page 2 sur 2" in texte(suite)
+    # Beyond the last page: the last; not a number: the first.
+    assert titres(client_agent.get(reverse("journees"), {"page": 9})) == titres(suite)
+    assert titres(client_agent.get(reverse("journees"), {"page": "x"})) == titres(premiere)
+    # The filters stay in the links, and the HTMX answer is the list with its pages.
+    albi = client_agent.get(reverse("journees"), {"ville": "Albi"}, **HTMX).content.decode()
+    assert 'hx-get="/journees/?ville=Albi&amp;page=2"' in albi
+    assert "sur 13 journées" in albi
 
 
 # --- Journée page and registration ----------------------------------------------------------
