@@ -37,7 +37,7 @@ def _sujets() -> Prefetch:
 JOURNEES_PAR_PAGE = 12
 
 
-def page_de_journees(*, agent: Agent, filtres: FiltresJournees, numero: object) -> Page:
+def page_de_journees(*, agent: Agent, filtres: FiltresJournees, numero: str | None) -> Page:
     """One page of the journées (``numero``, the first if it is not a page number, the last
     if beyond), in the programme's order of phases (Explorer, Créer, Tester), then by date
     (the latest first for past journées), so that each phase stays together across pages.
@@ -62,7 +62,7 @@ def page_de_journees(*, agent: Agent, filtres: FiltresJournees, numero: object) 
     page = Paginator(qs.values_list("pk", flat=True), JOURNEES_PAR_PAGE).get_page(numero)
     details = Journee.objects.avec_effectifs().prefetch_related(_sujets(), _mon_inscription(agent))
     par_pk = {journee.pk: journee for journee in details.filter(pk__in=list(page.object_list))}
-    page.object_list = [par_pk[pk] for pk in page.object_list]
+    page.object_list = [par_pk[pk] for pk in page.object_list]  # type: ignore[misc]
     return page
 
 
