@@ -111,16 +111,11 @@ def seuil_sans_nouvelles(maintenant: dt.datetime | None = None) -> dt.datetime:
     return (maintenant or timezone.now()) - dt.timedelta(days=jours)
 
 
-def avec_suivi(
+def avec_nouvelles(
     propositions: PropositionQuerySet, maintenant: dt.datetime | None = None
 ) -> PropositionQuerySet:
-    """Annotates each proposition with its last journal date, its next milestone (title and
-    date), its overdue milestones, and ``sans_nouvelles``: still in progress, and nothing
-    written for ``JOURS_SANS_NOUVELLES`` days. Subqueries, so no join multiplies rows."""
-    aujourd_hui = timezone.localdate(maintenant or timezone.now())
-    a_faire = Jalon.objects.filter(proposition=OuterRef("pk"), fait_le__isnull=True).order_by(
-        "echeance", "id"
-    )
+    """Annotates each proposition with its last journal date and ``sans_nouvelles``: still in
+    progress, and nothing written for ``JOURS_SANS_NOUVELLES`` days."""
     dernier_point = (
         PointAvancement.objects.filter(proposition=OuterRef("pk"))
         .order_by("-cree_le")
@@ -128,19 +123,7 @@ def avec_suivi(
     )
     return propositions.annotate(
         dernier_point=Subquery(dernier_point),
-        prochain_jalon=Subquery(a_faire.values("titre")[:1]),
-        prochaine_echeance=Subquery(a_faire.values("echeance")[:1]),
         derniere_nouvelle=Coalesce(Subquery(dernier_point), "cree_le"),
-        jalons_en_retard=Coalesce(
-            Subquery(
-                a_faire.filter(echeance__lt=aujourd_hui)
-                .order_by()
-                .values("proposition")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            Value(0),
-        ),
     ).annotate(
         sans_nouvelles=Case(
             When(
@@ -157,12 +140,40 @@ def avec_suivi(
     )
 
 
+def avec_suivi(
+    propositions: PropositionQuerySet, maintenant: dt.datetime | None = None
+) -> PropositionQuerySet:
+    """``avec_nouvelles``, and each proposition's next milestone (title and date) and its
+    overdue milestones. Subqueries, so no join multiplies rows."""
+    aujourd_hui = timezone.localdate(maintenant or timezone.now())
+    a_faire = Jalon.objects.filter(proposition=OuterRef("pk"), fait_le__isnull=True).order_by(
+        "echeance", "id"
+    )
+    return avec_nouvelles(
+        propositions.annotate(
+            prochain_jalon=Subquery(a_faire.values("titre")[:1]),
+            prochaine_echeance=Subquery(a_faire.values("echeance")[:1]),
+            jalons_en_retard=Coalesce(
+                Subquery(
+                    a_faire.filter(echeance__lt=aujourd_hui)
+                    .order_by()
+                    .values("proposition")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                Value(0),
+            ),
+        ),
+        maintenant,
+    )
+
+
 def proposition(pk: int) -> Proposition:
-    """A proposition with its origin, sujet, axe, pilotes, milestones and test feedback."""
+    """A proposition with its news (``avec_nouvelles``), origin, sujet, axe, milestones and
+    test feedback."""
     return (
-        avec_suivi(Proposition.objects.select_related("sujet__axe", "journee_origine"))
+        avec_nouvelles(Proposition.objects.select_related("sujet__axe", "journee_origine"))
         .prefetch_related(
-            _pilotages_du_sujet(),
             Prefetch("jalons", queryset=jalons_dans_l_ordre()),
             Prefetch(
                 "retours_test",
@@ -173,12 +184,12 @@ def proposition(pk: int) -> Proposition:
     )
 
 
-def _pilotages_du_sujet() -> Prefetch:
-    return Prefetch(
-        "sujet__pilotages",
-        queryset=Pilotage.objects.select_related("agent__direction").order_by(
-            "-role", "agent__last_name"
-        ),
+def pilotages_du_sujet(sujet_id: int) -> QuerySet[Pilotage]:
+    """The sujet's pilotes first, then its co-pilotes, with their direction."""
+    return (
+        Pilotage.objects.filter(sujet_id=sujet_id)
+        .select_related("agent__direction")
+        .order_by("-role", "agent__last_name", "agent__first_name")
     )
 
 

@@ -123,7 +123,7 @@ def propositions_journee(request: Requete, pk: int) -> HttpResponse:
 
 
 # --- Proposition page -----------------------------------------------------------------------
-TAILLE_JOURNAL = 50
+TAILLE_JOURNAL = 20  # the latest entries; all of them on demand
 
 
 def _proposition(pk: int) -> Proposition:
@@ -138,8 +138,15 @@ def _contexte_proposition(request: Requete, proposition: Proposition, **extra) -
     tout = "tout" in (request.GET.get("journal"), request.POST.get("journal"))
     journal = selectors.journal(proposition, limite=None if tout else TAILLE_JOURNAL)
     modifiable = peut_modifier(request.user, proposition)
+    sujet_id = proposition.sujet_id
     contexte: dict[str, object] = {
         "proposition": proposition,
+        # The same on every page of the sujet: rendered once until the data changes.
+        "pilotes": fraicheur.rendu(
+            f"pilotes-du-sujet:{sujet_id}",
+            "elements.html#pilotes",
+            lambda: {"pilotages": selectors.pilotages_du_sujet(sujet_id)},
+        ),
         "journal": journal[:TAILLE_JOURNAL] if not tout else journal,
         "journal_tronque": not tout and len(journal) > TAILLE_JOURNAL,
         "journal_complet": tout,
