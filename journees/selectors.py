@@ -78,12 +78,13 @@ def villes() -> list[str]:
     return list(Journee.objects.order_by("ville").values_list("ville", flat=True).distinct())
 
 
-def journee(*, pk: int, agent: Agent) -> Journee:
-    return (
-        Journee.objects.avec_effectifs()
-        .prefetch_related(_sujets(), _mon_inscription(agent))
-        .get(pk=pk)
-    )
+def journee(*, pk: int, agent: Agent, avec_sujets: bool = True) -> Journee:
+    """A journée with its seats, waiting list, the agent's registration and (unless told
+    otherwise, for a part of the page that does not show them) its sujets."""
+    journees = Journee.objects.avec_effectifs().prefetch_related(_mon_inscription(agent))
+    if avec_sujets:
+        journees = journees.prefetch_related(_sujets())
+    return journees.get(pk=pk)
 
 
 def mes_inscriptions(*, agent: Agent) -> tuple[list[Inscription], list[Inscription]]:

@@ -12,13 +12,12 @@ by a Celery task once it has committed (see ``faireadmin.outbox``).
 """
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from faireadmin.models import Agent
@@ -26,8 +25,6 @@ from faireadmin.roles import est_lab
 from journees import notifications
 from journees.models import AbonnementCalendrier, Inscription, Journee
 from sujets.models import Sujet
-
-logger = logging.getLogger(__name__)
 
 Statut = Inscription.Statut
 # Ranks are moved out of the way before being rewritten: the unique constraint on ranks is
@@ -112,19 +109,27 @@ def inscription_creer(
     Returns the registration and whether it was created: registering again (a double click,
     a replayed request) returns the current registration unchanged.
     """
-    organisateur = est_lab(par)
+    # Organisers may register someone else (also once registration has closed).
+    organisateur = par.pk != agent.pk and est_lab(par)
     if par.pk != agent.pk and not organisateur:
         raise PermissionDenied("Vous ne pouvez inscrire que vous-même.")
     maintenant = maintenant or timezone.now()
     journee = _verrouiller(journee.pk if isinstance(journee, Journee) else journee)
 
-    existante = journee.inscriptions.exclude(statut=Statut.ANNULEE).filter(agent=agent).first()
-    if existante:
+    # Under the journée's lock, in one read: is the agent registered already, how many seats
+    # are taken, and the last rank of the waiting list.
+    etat = journee.inscriptions.aggregate(
+        deja=Count("pk", filter=Q(agent=agent) & ~Q(statut=Statut.ANNULEE)),
+        confirmees=Count("pk", filter=Q(statut=Statut.CONFIRMEE)),
+        dernier_rang=Max("rang_attente", filter=Q(statut=Statut.ATTENTE)),
+    )
+    if etat["deja"]:
+        existante = journee.inscriptions.exclude(statut=Statut.ANNULEE).get(agent=agent)
         return existante, False
 
     refus = journee.refus_inscription(maintenant)
-    if organisateur and par.pk != agent.pk and not journee.est_passee(maintenant):
-        refus = None  # organisers may still register someone once registration has closed
+    if organisateur and not journee.est_passee(maintenant):
+        refus = None
     if refus:
         raise ValidationError(refus)
     if sujet_souhaite is not None and not journee.sujets.filter(pk=sujet_souhaite.pk).exists():
@@ -139,25 +144,14 @@ def inscription_creer(
         inscrit_par=par if par.pk != agent.pk else None,
         cree_le=maintenant,
     )
-    if _nombre_confirmees(journee) < journee.capacite:
+    if etat["confirmees"] < journee.capacite:
         inscription.statut = Statut.CONFIRMEE
     else:
         inscription.statut = Statut.ATTENTE
-        dernier = journee.inscriptions.filter(statut=Statut.ATTENTE).aggregate(
-            m=Max("rang_attente")
-        )
-        inscription.rang_attente = (dernier["m"] or 0) + 1
-    try:
-        with transaction.atomic():
-            inscription.save()
-    except IntegrityError:
-        # The lock makes this unreachable; should it happen, the database has refused a
-        # duplicate, and the agent sees the registration that exists.
-        existante = journee.inscriptions.exclude(statut=Statut.ANNULEE).filter(agent=agent).first()
-        if existante is None:
-            raise
-        logger.warning("Inscription en double refusée par la base (journée %s)", journee.pk)
-        return existante, False
+        inscription.rang_attente = (etat["dernier_rang"] or 0) + 1
+    # The lock makes a duplicate impossible here; the database's constraint would still refuse
+    # one (the whole registration is then rolled back).
+    inscription.save()
     _notifier(inscription, "confirmation" if inscription.statut == Statut.CONFIRMEE else "attente")
     return inscription, True
 

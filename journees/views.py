@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from faireadmin import audit
@@ -91,10 +92,12 @@ def _page_journee(
         "refus": journee.refus_inscription(),
         # Agents may withdraw until the day starts; after that, the Lab' decides.
         "peut_annuler": timezone.now() < journee.debut,
-        "form": form or InscriptionForm(journee=journee),
+        # Built only if the page shows them (not the registration form of a registered agent,
+        # nor the organisers' link in an HTMX answer).
+        "form": form or SimpleLazyObject(lambda: InscriptionForm(journee=journee)),
         "annonce": annonce,
         "erreur": erreur,
-        "organisateur": est_lab(request.user),
+        "organisateur": SimpleLazyObject(lambda: est_lab(request.user)),
     }
     template = "journees/journee.html"
     if request.htmx:
@@ -110,7 +113,9 @@ def detail(request: Requete, pk: int) -> HttpResponse:
 
 def _apres_action(request: Requete, pk: int, annonce: str) -> HttpResponse:
     if request.htmx:
-        return _page_journee(request, _journee(pk, request.user), annonce=annonce)
+        # The registration part only: the journée's sujets are read if its form shows them.
+        journee = selectors.journee(pk=pk, agent=request.user, avec_sujets=False)
+        return _page_journee(request, journee, annonce=annonce)
     messages.success(request, annonce)
     return redirect("journee", pk=pk)
 

@@ -141,8 +141,9 @@ def _contexte_proposition(request: Requete, proposition: Proposition, **extra) -
     sujet_id = proposition.sujet_id
     contexte: dict[str, object] = {
         "proposition": proposition,
-        # The same on every page of the sujet: rendered once until the data changes.
-        "pilotes": fraicheur.rendu(
+        # The same on every page of the sujet: rendered once until the data changes, and
+        # only if the page shows it (a template calls it), not for an HTMX part.
+        "pilotes": lambda: fraicheur.rendu(
             f"pilotes-du-sujet:{sujet_id}",
             "elements.html#pilotes",
             lambda: {"pilotages": selectors.pilotages_du_sujet(sujet_id)},

@@ -9,12 +9,25 @@ from faireadmin.roles import est_dg, est_lab
 from sujets.models import Pilotage
 
 
+def sujets_pilotes(user: Agent | AnonymousUser) -> frozenset[int]:
+    """The sujets the user pilots (or co-pilots). Read once for the user object, as its groups
+    are (``Agent.group_names``): a request's checks and navigation share one query."""
+    if not user.is_authenticated:
+        return frozenset()
+    try:
+        return user._sujets_pilotes  # type: ignore[union-attr]
+    except AttributeError:
+        sujets = frozenset(Pilotage.objects.filter(agent=user).values_list("sujet_id", flat=True))
+        user._sujets_pilotes = sujets  # type: ignore[union-attr]
+        return sujets
+
+
 def est_pilote(user: Agent | AnonymousUser) -> bool:
-    return user.is_authenticated and Pilotage.objects.filter(agent=user).exists()
+    return bool(sujets_pilotes(user))
 
 
 def pilote_le_sujet(user: Agent | AnonymousUser, sujet_id: int) -> bool:
-    return user.is_authenticated and Pilotage.objects.filter(agent=user, sujet_id=sujet_id).exists()
+    return sujet_id in sujets_pilotes(user)
 
 
 @dataclass(frozen=True)

@@ -152,10 +152,15 @@ def test_registering_by_plain_post_redirects_with_a_message(client_agent, agent)
     assert journee.inscriptions.get().agent == agent
 
 
-def test_registering_with_htmx_returns_the_updated_block(client_agent, agent):
+def test_registering_with_htmx_returns_the_updated_block(
+    client_agent, agent, django_assert_max_num_queries
+):
     journee = JourneeFactory(capacite=1)
+    journee.sujets.add(SujetFactory(), SujetFactory())
     InscriptionFactory(journee=journee)
-    response = client_agent.post(url_journee(journee, "journee_inscription"), **HTMX)
+    # The bound for a write (transaction statements included).
+    with django_assert_max_num_queries(15):
+        response = client_agent.post(url_journee(journee, "journee_inscription"), **HTMX)
     assert response.status_code == 200
     assert response.content.decode().strip().startswith('<div id="etat-inscription"')
     assert "vous êtes sur la liste d'attente, au rang 1" in texte(response)

@@ -124,12 +124,18 @@ def test_an_anonymised_author_shows_as_such(client_agent):
 
 
 # --- Point d'étape through the page ---------------------------------------------------------
-def test_point_with_htmx_updates_state_and_journal_without_a_reload(client_pilote, proposition):
-    reponse = client_pilote.post(
-        url("proposition_point", proposition),
-        point(statut="maquettee", avancement="15", texte="Maquette montrée à la DRH."),
-        **HTMX,
-    )
+def test_point_with_htmx_updates_state_and_journal_without_a_reload(
+    client_pilote, proposition, django_assert_max_num_queries
+):
+    JalonFactory.create_batch(3, proposition=proposition)
+    PointAvancementFactory.create_batch(3, proposition=proposition)
+    # The issue's bound for a write (transaction statements included).
+    with django_assert_max_num_queries(15):
+        reponse = client_pilote.post(
+            url("proposition_point", proposition),
+            point(statut="maquettee", avancement="15", texte="Maquette montrée à la DRH."),
+            **HTMX,
+        )
     contenu = reponse.content.decode()
     assert reponse.status_code == 200
     assert contenu.strip().startswith('<section id="point"')
