@@ -15,10 +15,10 @@ def sujets_pilotes(user: Agent | AnonymousUser) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
     try:
-        return user._sujets_pilotes  # type: ignore[union-attr]
+        return user._sujets_pilotes  # type: ignore[union-attr,attr-defined]
     except AttributeError:
         sujets = frozenset(Pilotage.objects.filter(agent=user).values_list("sujet_id", flat=True))
-        user._sujets_pilotes = sujets  # type: ignore[union-attr]
+        user._sujets_pilotes = sujets  # type: ignore[union-attr,attr-defined]
         return sujets
 
 
