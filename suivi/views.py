@@ -123,7 +123,7 @@ def propositions_journee(request: Requete, pk: int) -> HttpResponse:
 
 
 # --- Proposition page -----------------------------------------------------------------------
-TAILLE_JOURNAL = 20  # the latest entries; all of them on demand
+TAILLE_JOURNAL = 10  # the latest entries; all of them on demand
 
 
 def _proposition(pk: int) -> Proposition:

@@ -149,6 +149,23 @@ def test_point_with_htmx_updates_state_and_journal_without_a_reload(
     assert (proposition.statut, proposition.avancement) == (Statut.MAQUETTEE, 15)
 
 
+def test_the_page_shows_the_latest_journal_entries_and_all_on_demand(client_agent, proposition):
+    from suivi.views import TAILLE_JOURNAL
+
+    debut = timezone.now() - dt.timedelta(days=30)
+    for jour in range(TAILLE_JOURNAL + 2):
+        PointAvancementFactory(
+            proposition=proposition, texte=f"Entrée {jour:02}", cree_le=debut + dt.timedelta(jour)
+        )
+    page = texte(client_agent.get(url("proposition", proposition)))
+    montrees = re.findall(r"Entrée (\d\d)", page)
+    assert montrees == [f"{j:02}" for j in range(TAILLE_JOURNAL + 1, 1, -1)]  # newest first
+    assert "Voir tout le journal" in page
+    tout = texte(client_agent.get(url("proposition", proposition), {"journal": "tout"}))
+    assert len(re.findall(r"Entrée \d\d", tout)) == TAILLE_JOURNAL + 2
+    assert "Voir tout le journal" not in tout
+
+
 def test_point_without_javascript_redirects_to_the_page(client_pilote, proposition):
     reponse = client_pilote.post(url("proposition_point", proposition), point(texte="Réunion."))
     assert reponse.status_code == 302
