@@ -283,6 +283,9 @@ FAIREADMIN = {
     # A proposition still in progress with no journal entry for this long is flagged, and
     # the pilotes of a sujet that silent get a reminder.
     "JOURS_SANS_NOUVELLES": env.int("JOURS_SANS_NOUVELLES", default=30),
+    # The feuille de route and the pilote workspace list a sujet's propositions at once up to
+    # this many; beyond, they are counted and listed when the reader opens them.
+    "PROPOSITIONS_DEPLIEES_AU_PLUS": env.int("PROPOSITIONS_DEPLIEES_AU_PLUS", default=25),
     # Still silent (or a milestone still overdue) this many days after the reminder: the
     # équipe du Lab' is told.
     "JOURS_AVANT_ESCALADE": env.int("JOURS_AVANT_ESCALADE", default=15),

@@ -222,11 +222,6 @@ def espace_pilote(agent: Agent) -> list[Sujet]:
 
 
 # --- Feuille de route ---------------------------------------------------------------------
-# A sujet shows its propositions at once up to this many (all of them at the realistic scale);
-# beyond, they are folded: counted, and listed when the reader opens them.
-DEPLIEES_AU_PLUS = 25
-
-
 @dataclass(frozen=True)
 class FiltresFeuilleDeRoute:
     recherche: str = ""
@@ -281,8 +276,10 @@ def _compter_et_deplier(
 ) -> None:
     """Gives each sujet ``trouvees`` (its propositions among ``propositions``), ``silencieuses``
     (without news), ``en_retard`` (with an overdue milestone) and ``propositions_affichees``:
-    the list, in lifecycle order, when there are few (or ``deplier_tout``), else None (folded).
-    Two queries, whatever the number of sujets."""
+    the list, in lifecycle order, when there are few (``PROPOSITIONS_DEPLIEES_AU_PLUS``, all
+    of them at the realistic scale) or ``deplier_tout``, else None (folded). Two queries,
+    whatever the number of sujets."""
+    au_plus = settings.FAIREADMIN["PROPOSITIONS_DEPLIEES_AU_PLUS"]
     comptes = {
         ligne["sujet_id"]: ligne
         for ligne in propositions.filter(sujet__in=[s.pk for s in sujets])
@@ -299,7 +296,7 @@ def _compter_et_deplier(
     for sujet in sujets:
         for cle, valeur in comptes.get(sujet.pk, vide).items():
             setattr(sujet, cle, valeur)
-        deplie = deplier_tout or sujet.trouvees <= DEPLIEES_AU_PLUS  # type: ignore[attr-defined]
+        deplie = deplier_tout or sujet.trouvees <= au_plus  # type: ignore[attr-defined]
         sujet.propositions_affichees = [] if deplie else None  # type: ignore[attr-defined]
         if deplie and sujet.trouvees:  # type: ignore[attr-defined]
             a_deplier.append(sujet.pk)

@@ -84,6 +84,9 @@ def site():
         + "/3",
         "STATIC_ROOT": str(statiques),
         "SITE_URL": adresse,
+        # The demo's sujets have 4 propositions: folded, as at the stress scale, so that the
+        # journeys open them.
+        "PROPOSITIONS_DEPLIEES_AU_PLUS": "2",
     }
     python = sys.executable
     for commande in (

@@ -72,11 +72,25 @@ def test_an_agent_registers_sees_the_waiting_list_and_cancels(visite):
     expect(page.get_by_role("main")).not_to_contain_text("nouvelles maquettes")
     v.verifier("mes-inscriptions")
 
+    # The feuille de route: sujets folded (as at the stress scale), one opened with the
+    # keyboard; its propositions load in place.
+    page.get_by_role("link", name="Feuille de route").click()
+    expect(page.locator("table")).to_have_count(0)
+    marquer(page)
+    tabuler_jusqua(page, "e => e.tagName === 'SUMMARY' && e.textContent.includes('Voir les')")
+    page.keyboard.press("Enter")
+    ouvert = page.locator("details.replie[open]")
+    expect(ouvert.locator("table tbody tr")).to_have_count(4)
+    assert sans_rechargement(page)
+    v.verifier("feuille-de-route")
+
 
 def test_a_pilote_records_a_point_with_the_keyboard(visite):
     v = visite("pilote@laregion.example")
     page = v.page
     page.get_by_role("link", name="Mon espace pilote").click()
+    page.locator("details.replie summary").first.click()  # the sujet's propositions, folded
+    expect(page.locator("details.replie[open] table")).to_be_visible()
     v.verifier("espace-pilote")
     page.locator("table a[href^='/propositions/']").first.click()
     v.verifier("proposition")

@@ -155,3 +155,16 @@ def test_user_text_is_escaped(client_agent):
     contenu = response.content.decode()
     assert "<script>alert(1)</script>" not in contenu
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in contenu
+
+
+@pytest.mark.parametrize(("nombre", "replies"), [(5, None), (6, "et 2 autres")])
+def test_a_long_list_of_pilotes_shows_four_and_folds_the_others(client_agent, nombre, replies):
+    sujet = SujetFactory()
+    pilotages = PilotageFactory.create_batch(nombre, sujet=sujet)
+    contenu = client_agent.get(reverse("sujet", kwargs={"slug": sujet.slug})).content.decode()
+    # Everyone can still be reached (behind the fold beyond five).
+    assert all(f'href="mailto:{p.agent.email}"' in contenu for p in pilotages)
+    if replies:
+        assert f"<summary>{replies}</summary>" in contenu
+    else:
+        assert 'class="pilotes__autres"' not in contenu

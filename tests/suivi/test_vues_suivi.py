@@ -457,11 +457,9 @@ def test_feuille_de_route_with_wrong_filters_says_so_and_shows_everything(client
 
 
 @pytest.fixture
-def sujet_charge(monkeypatch):
-    """A sujet with more propositions than are shown at once (3 for the test)."""
-    from suivi import selectors
-
-    monkeypatch.setattr(selectors, "DEPLIEES_AU_PLUS", 2)
+def sujet_charge(settings):
+    """A sujet with more propositions than are shown at once (3, for 2 at most)."""
+    settings.FAIREADMIN = {**settings.FAIREADMIN, "PROPOSITIONS_DEPLIEES_AU_PLUS": 2}
     sujet = SujetFactory(titre="Accueil")
     PropositionFactory(sujet=sujet, titre="Livret", statut=Statut.EN_COURS, meteo="orage",
                        meteo_explication="Retard.")  # fmt: skip
