@@ -164,6 +164,20 @@ def tendance(points: list[dict[str, Any]]) -> Graphique:
     return graphique
 
 
+# The dashboard shows the participation of this many directions at most: the largest ones
+# (all of them at the Region's scale); the export lists every direction.
+DIRECTIONS_AFFICHEES = 20
+
+
+def directions_affichees(par_direction: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``DIRECTIONS_AFFICHEES`` largest directions (by headcount), in their given order."""
+    if len(par_direction) <= DIRECTIONS_AFFICHEES:
+        return par_direction
+    plus_grandes = sorted(par_direction, key=lambda d: (-d["effectif"], d["nom"]))
+    gardees = {id(d) for d in plus_grandes[:DIRECTIONS_AFFICHEES]}
+    return [d for d in par_direction if id(d) in gardees]
+
+
 def pour(donnees: dict[str, Any]) -> dict[str, Graphique]:
     """Every chart of a set of figures (the dashboard's, or a report's)."""
     elements = donnees["elements"]
@@ -186,7 +200,7 @@ def pour(donnees: dict[str, Any]) -> dict[str, Graphique]:
         "directions": barres(
             [
                 {**d, "libelle": f"{d['sigle']} · {d['nom']}", "taux_pct": (d["taux"] or 0) * 100}
-                for d in donnees["participation"]["par_direction"]
+                for d in directions_affichees(donnees["participation"]["par_direction"])
             ],
             titre="La participation par direction",
             description="Part des agents de chaque direction qui ont participé à au moins "

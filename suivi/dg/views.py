@@ -58,6 +58,9 @@ def _page(request: Requete, perimetre: Perimetre) -> HttpResponse:
             "form_axe": AxeForm(initial={"axe": perimetre.axe}),
             "donnees": donnees,
             "graphiques": graphiques.pour(donnees),
+            "directions": graphiques.directions_affichees(
+                donnees["participation"]["par_direction"]
+            ),
             "requete": requete.urlencode(),
             "requete_export": _requete_export(perimetre, form),
             "a_arbitrer": len(arbitrages["orages"]) + len(arbitrages["jalons_en_retard"]),

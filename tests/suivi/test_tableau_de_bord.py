@@ -352,3 +352,37 @@ def test_past_month_ends_are_rebuilt_once(jeu, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         second = tendance(Perimetre(), Periode(fin=MAINTENANT.date()), MAINTENANT.date())
     assert second == premier
+
+
+def test_at_a_large_scale_the_dashboard_shows_the_essentials_and_points_to_the_rest(client, dg):
+    from faireadmin.models import Direction
+    from tests.factories import DirectionFactory
+
+    client.force_login(dg)
+    for rang in range(22):  # 22 directions: the 20 largest are shown
+        DirectionFactory(nom=f"Direction {rang:02}", effectif=100 + rang)
+    sujet = SujetFactory()
+    PilotageFactory(sujet=sujet)
+    for rang in range(13):  # 13 propositions in « orage »: 12 shown
+        PropositionFactory(
+            sujet=sujet,
+            titre=f"Orage {rang:02}",
+            statut=Proposition.Statut.EN_COURS,
+            meteo="orage",
+            meteo_explication="Bloquée.",
+        )
+    debut = timezone.localdate() - dt.timedelta(days=60)
+    for rang in range(26):  # 26 journées in the period: the 24 latest are shown
+        JourneeFactory(titre=f"Journée {rang:02}", date=debut + dt.timedelta(days=rang))
+
+    contenu = texte(client.get(reverse("tableau_de_bord")))
+
+    assert "Direction 00" not in contenu and "Direction 01" not in contenu
+    assert "Direction 02" in contenu and "Direction 21" in contenu
+    total = Direction.objects.count()  # with those of the agents of the test
+    assert f"Les 20 directions aux plus grands effectifs, sur {total}" in contenu
+    assert "Orage 11" in contenu and "Orage 12" not in contenu
+    assert "… et 1 autres : voir la feuille de route" in contenu
+    assert "Journée 00" not in contenu and "Journée 01" not in contenu
+    assert "Journée 02" in contenu and "Journée 25" in contenu
+    assert "Les 24 dernières journées de la période, sur 26" in contenu
