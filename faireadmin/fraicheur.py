@@ -60,13 +60,18 @@ ATTENTE_MAX = 10.0
 PAS_D_ATTENTE = 0.05
 
 
-def en_cache(cle: str, calcul: Callable[[], T]) -> T:
+def en_cache(cle: str, calcul: Callable[[], T], *, partage: bool = True) -> T:
     """``calcul()``, cached until the data changes (or for an hour at most). Without a
-    working cache, computed every time."""
+    working cache, computed every time. ``partage``: while one process computes it, the others
+    wait for its result (an expensive entry); otherwise each computes it (a cheap one)."""
     try:
         complete = f"{cle}:g{generation()}"
         valeur: Any = cache.get(complete)
-        if valeur is None and not cache.add(f"{complete}:calcul", 1, timeout=int(ATTENTE_MAX)):
+        if (
+            valeur is None
+            and partage
+            and not cache.add(f"{complete}:calcul", 1, timeout=int(ATTENTE_MAX))
+        ):
             valeur = _attendre(complete)  # another process is computing it
     except Exception:
         logger.warning("Cache indisponible : calcul sans cache.", exc_info=True)
@@ -80,22 +85,29 @@ def en_cache(cle: str, calcul: Callable[[], T]) -> T:
                 logger.warning("Cache indisponible : résultat non conservé.", exc_info=True)
         finally:
             try:
-                cache.delete(f"{complete}:calcul")
+                if partage:
+                    cache.delete(f"{complete}:calcul")
             except Exception:
                 logger.warning("Cache indisponible : verrou non levé.", exc_info=True)
     return valeur
 
 
-def rendu(cle: str | None, template: str, contexte: Callable[[], dict[str, Any]]) -> SafeString:
-    """A part of a page, rendered once until the data changes (``en_cache``), or every time
-    when ``cle`` is None. It is rendered without the request: it must read nothing of the
-    user, and hold no form that posts (no CSRF token). ``contexte()`` is only called when the
-    part has to be rendered."""
+def rendu(
+    cle: str | None,
+    template: str,
+    contexte: Callable[[], dict[str, Any]],
+    *,
+    partage: bool = True,
+) -> SafeString:
+    """A part of a page, rendered once until the data changes (``en_cache``, with
+    ``partage``), or every time when ``cle`` is None. It is rendered without the request: it
+    must read nothing of the user, and hold no form that posts (no CSRF token).
+    ``contexte()`` is only called when the part has to be rendered."""
 
     def rendre() -> str:
         return str(render_to_string(template, reglages() | contexte()))
 
-    html = rendre() if cle is None else en_cache(f"rendu:{cle}", rendre)
+    html = rendre() if cle is None else en_cache(f"rendu:{cle}", rendre, partage=partage)
     return mark_safe(html)  # noqa: S308 (our own templates, rendered with autoescaping)
 
 

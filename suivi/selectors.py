@@ -168,20 +168,24 @@ def avec_suivi(
     )
 
 
-def proposition(pk: int) -> Proposition:
-    """A proposition with its news (``avec_nouvelles``), origin, sujet, axe, milestones and
-    test feedback."""
-    return (
-        avec_nouvelles(Proposition.objects.select_related("sujet__axe", "journee_origine"))
-        .prefetch_related(
-            Prefetch("jalons", queryset=jalons_dans_l_ordre()),
+def proposition(pk: int, *, jalons: bool = True, retours: bool = True) -> Proposition:
+    """A proposition with its news (``avec_nouvelles``), origin, sujet, axe and, unless the
+    part of the page to show leaves them out, its milestones and test feedback."""
+    propositions = avec_nouvelles(
+        Proposition.objects.select_related("sujet__axe", "journee_origine")
+    )
+    if jalons:
+        propositions = propositions.prefetch_related(
+            Prefetch("jalons", queryset=jalons_dans_l_ordre())
+        )
+    if retours:
+        propositions = propositions.prefetch_related(
             Prefetch(
                 "retours_test",
                 queryset=RetourTest.objects.select_related("journee").order_by("-journee__date"),
-            ),
+            )
         )
-        .get(pk=pk)
-    )
+    return propositions.get(pk=pk)
 
 
 def pilotages_du_sujet(sujet_id: int) -> QuerySet[Pilotage]:

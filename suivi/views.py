@@ -26,7 +26,7 @@ from suivi.forms import (
     PropositionForm,
     RetourTestForm,
 )
-from suivi.models import Jalon, Proposition
+from suivi.models import Jalon, PointAvancement, Proposition
 from suivi.permissions import exiger_modification, peut_modifier
 from sujets.models import Sujet
 
@@ -126,17 +126,39 @@ def propositions_journee(request: Requete, pk: int) -> HttpResponse:
 TAILLE_JOURNAL = 10  # the latest entries; all of them on demand
 
 
-def _proposition(pk: int) -> Proposition:
+def _proposition(pk: int, *, en_cache: bool = False, partiel: str = "") -> Proposition:
+    """The proposition and what its page (or only its part ``partiel``) shows of it;
+    ``en_cache``: as read until the data changes (for the page; an answer to a change reads
+    it afresh)."""
     try:
+        if en_cache:
+            return fraicheur.en_cache(
+                f"proposition:{pk}", lambda: selectors.proposition(pk), partage=False
+            )
+        if partiel:
+            return selectors.proposition(
+                pk, jalons=partiel == "jalons", retours=partiel == "retours"
+            )
         return selectors.proposition(pk)
     except Proposition.DoesNotExist:
         raise Http404("Proposition introuvable.") from None
 
 
-def _contexte_proposition(request: Requete, proposition: Proposition, **extra) -> dict[str, object]:
+def _contexte_proposition(
+    request: Requete, proposition: Proposition, *, en_cache: bool = False, **extra
+) -> dict[str, object]:
     # The whole journal was asked for: on the page (?journal=tout), or by its HTMX updates.
     tout = "tout" in (request.GET.get("journal"), request.POST.get("journal"))
-    journal = selectors.journal(proposition, limite=None if tout else TAILLE_JOURNAL)
+    limite = None if tout else TAILLE_JOURNAL
+
+    def lire_journal() -> list[PointAvancement]:
+        return selectors.journal(proposition, limite=limite)
+
+    journal = (
+        fraicheur.en_cache(f"journal:{proposition.pk}:{limite}", lire_journal, partage=False)
+        if en_cache
+        else lire_journal()
+    )
     modifiable = peut_modifier(request.user, proposition)
     sujet_id = proposition.sujet_id
     contexte: dict[str, object] = {
@@ -147,6 +169,7 @@ def _contexte_proposition(request: Requete, proposition: Proposition, **extra) -
             f"pilotes-du-sujet:{sujet_id}",
             "elements.html#pilotes",
             lambda: {"pilotages": selectors.pilotages_du_sujet(sujet_id)},
+            partage=False,
         ),
         "journal": journal[:TAILLE_JOURNAL] if not tout else journal,
         "journal_tronque": not tout and len(journal) > TAILLE_JOURNAL,
@@ -164,8 +187,11 @@ def _contexte_proposition(request: Requete, proposition: Proposition, **extra) -
 @require_GET
 @login_required
 def proposition(request: Requete, pk: int) -> HttpResponse:
-    proposition = _proposition(pk)
-    return render(request, "suivi/proposition.html", _contexte_proposition(request, proposition))
+    # Read as it was until the data changes: any change moves the cache on (its version,
+    # which the point d'étape form carries, included).
+    proposition = _proposition(pk, en_cache=True)
+    contexte = _contexte_proposition(request, proposition, en_cache=True)
+    return render(request, "suivi/proposition.html", contexte)
 
 
 def _reponse(
@@ -186,7 +212,7 @@ def _reponse(
         proposition = _proposition(pk)
         contexte = _contexte_proposition(request, proposition, **formulaires)
         return render(request, "suivi/proposition.html", contexte, status=status)
-    proposition = _proposition(pk)
+    proposition = _proposition(pk, partiel=partiel)
     contexte = _contexte_proposition(request, proposition, annonce=annonce, **formulaires)
     return render(request, f"suivi/proposition.html#reponse-{partiel}", contexte, status=status)
 

@@ -166,6 +166,33 @@ def test_the_page_shows_the_latest_journal_entries_and_all_on_demand(client_agen
     assert "Voir tout le journal" not in tout
 
 
+def test_the_page_read_from_the_cache_shows_a_change_at_once(
+    client_pilote, proposition, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    client_pilote.get(url("proposition", proposition))
+    with django_assert_max_num_queries(4):  # session, agent, groups, sujets piloted
+        avant = client_pilote.get(url("proposition", proposition))
+    assert "Rien n'a encore été écrit." in texte(avant)
+    with django_capture_on_commit_callbacks(execute=True):  # the change commits
+        client_pilote.post(
+            url("proposition_point", proposition),
+            point(statut="maquettee", avancement="20", texte="Maquette présentée."),
+        )
+    page = client_pilote.get(url("proposition", proposition))
+    apres = texte(page)
+    assert "Maquette présentée." in apres and "Statut : Idée → Maquettée" in apres
+    assert "20 %" in apres
+    assert re.search(r'name="version" value="1"', page.content.decode())
+    # The form carries the new version: a next change from this page is accepted.
+    suite = client_pilote.post(
+        url("proposition_point", proposition),
+        point(statut="maquettee", avancement="30", version="1")
+        | {"initial-statut": "maquettee", "initial-avancement": "20"},
+        **HTMX,
+    )
+    assert suite.status_code == 200
+
+
 def test_point_without_javascript_redirects_to_the_page(client_pilote, proposition):
     reponse = client_pilote.post(url("proposition_point", proposition), point(texte="Réunion."))
     assert reponse.status_code == 302
