@@ -1,5 +1,6 @@
 """Reads of journées and registrations, each in a fixed number of queries."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -58,11 +59,29 @@ def page_de_journees(*, agent: Agent, filtres: FiltresJournees, numero: str | No
         qs = qs.filter(date__lt=aujourd_hui).order_by(rang_phase, "-date", "heure_debut", "pk")
     else:
         qs = qs.order_by(rang_phase, "date", "heure_debut", "pk")
-    # Counted and paged on the journées alone; the details only for the page's journées.
-    page = Paginator(qs.values_list("pk", flat=True), JOURNEES_PAR_PAGE).get_page(numero)
-    details = Journee.objects.avec_effectifs().prefetch_related(_sujets(), _mon_inscription(agent))
-    par_pk = {journee.pk: journee for journee in details.filter(pk__in=list(page.object_list))}
-    page.object_list = [par_pk[pk] for pk in page.object_list]  # type: ignore[misc]
+    # Paged on the journées' ids alone (hundreds at most: one query gives the count and the
+    # page); the details only for the page's journées.
+    page = Paginator(list(qs.values_list("pk", flat=True)), JOURNEES_PAR_PAGE).get_page(numero)
+    ids = list(page.object_list)
+    par_pk = {
+        journee.pk: journee for journee in Journee.objects.avec_effectifs().filter(pk__in=ids)
+    }
+    # What a card shows of the rest, read directly (lighter than prefetching objects): the
+    # titles of the sujets, and the agent's registration.
+    titres: dict[int, list[str]] = defaultdict(list)
+    sujets = Journee.sujets.through.objects.filter(journee_id__in=ids).order_by("sujet__titre")
+    for journee_id, titre in sujets.values_list("journee_id", "sujet__titre"):
+        titres[journee_id].append(titre)
+    miennes = {
+        inscription.journee_id: inscription
+        for inscription in Inscription.objects.filter(agent=agent, journee_id__in=ids).exclude(
+            statut=Statut.ANNULEE
+        )
+    }
+    for pk, journee in par_pk.items():
+        journee.titres_sujets = titres[pk]  # type: ignore[attr-defined]
+        journee.mes_inscriptions = [miennes[pk]] if pk in miennes else []  # type: ignore[attr-defined]
+    page.object_list = [par_pk[pk] for pk in ids]  # type: ignore[misc]
     return page
 
 
