@@ -168,3 +168,13 @@ def test_a_long_list_of_pilotes_shows_four_and_folds_the_others(client_agent, no
         assert f"<summary>{replies}</summary>" in contenu
     else:
         assert 'class="pilotes__autres"' not in contenu
+
+
+def test_pages_listing_many_sujets_link_to_the_other_pilotes(client_agent):
+    sujet = SujetFactory()
+    pilotages = PilotageFactory.create_batch(7, sujet=sujet)
+    lien = f'<a href="{sujet.get_absolute_url()}#titre-pilotes">et 3 autres</a>'
+    for page in (reverse("programme"), reverse("feuille_de_route"), sujet.axe.get_absolute_url()):
+        contenu = client_agent.get(page).content.decode()
+        assert lien in contenu, page
+        assert sum(f"mailto:{p.agent.email}" in contenu for p in pilotages) == 4, page
