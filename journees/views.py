@@ -17,9 +17,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from faireadmin import audit
+from faireadmin import audit, fraicheur
 from faireadmin.decorators import lab_requis
 from faireadmin.http import Requete
 from faireadmin.models import Agent
@@ -48,25 +49,37 @@ def _message_erreur(erreur: ValidationError) -> str:
 @require_GET
 @login_required
 def liste(request: Requete) -> HttpResponse:
-    form = FiltresJourneesForm(request.GET or None, villes=selectors.villes())
+    villes = fraicheur.en_cache("villes-des-journees", selectors.villes, partage=False)
+    form = FiltresJourneesForm(request.GET or None, villes=villes)
+    filtres = form.filtres()
     page = selectors.page_de_journees(
-        agent=request.user, filtres=form.filtres(), numero=request.GET.get("page")
+        agent=request.user, filtres=filtres, numero=request.GET.get("page")
     )
     requete = request.GET.copy()
     requete.pop("page", None)
-    template = "journees/liste.html"
+    contexte = {
+        "groupes": selectors.par_phase(page.object_list),
+        "page": page,
+        "requete": requete.urlencode(),
+    }
     if request.htmx:
-        template += "#resultats"
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "groupes": selectors.par_phase(page.object_list),
-            "page": page,
-            "requete": requete.urlencode(),
+        return render(request, "journees/liste.html#resultats", contexte)
+    # The filters' form, rendered once for these filters until the data changes (its cities
+    # come from the journées); with its errors, every time.
+    valide = not form.is_bound or form.is_valid()
+    donnees = {"phase": filtres.phase, "ville": filtres.ville, "periode": filtres.periode}
+    contexte["filtres"] = fraicheur.rendu(
+        f"filtres-journees:{urlencode(donnees) if form.is_bound else ''}" if valide else None,
+        "journees/liste.html#filtres",
+        # The filters as understood; or the form with its errors.
+        lambda: {
+            "form": FiltresJourneesForm(donnees, villes=villes)
+            if form.is_bound and valide
+            else form
         },
+        partage=False,
     )
+    return render(request, "journees/liste.html", contexte)
 
 
 def _journee(pk: int, agent: Agent) -> Journee:

@@ -57,6 +57,20 @@ def test_list_filters_by_phase_city_and_period(client_agent):
     assert titres(phase="inconnue") == ["A", "B"]  # a wrong filter shows the default list
 
 
+def test_the_filters_form_shows_the_chosen_filters_and_its_errors(client_agent):
+    JourneeFactory(ville="Albi")
+    JourneeFactory(ville="Rodez")
+    for _ in range(2):  # rendered, then from the cache
+        contenu = client_agent.get(reverse("journees"), {"ville": "Rodez"}).content.decode()
+        assert '<option value="Rodez" selected>Rodez</option>' in contenu
+        assert '<option value="Albi">Albi</option>' in contenu
+    defaut = client_agent.get(reverse("journees")).content.decode()
+    assert '<option value="a_venir" selected>À venir</option>' in defaut
+    assert '<option value="Rodez">Rodez</option>' in defaut
+    erreur = client_agent.get(reverse("journees"), {"phase": "inconnue"})
+    assert "Sélectionnez un choix valide" in texte(erreur)
+
+
 def test_list_answers_htmx_with_the_results_only(client_agent):
     JourneeFactory(titre="Explorer — Albi")
     response = client_agent.get(reverse("journees"), {"phase": "explorer"}, **HTMX)
