@@ -121,6 +121,13 @@ def _attendre(complete: str) -> Any:
     return None
 
 
+# Saves that change nothing a page shows: a login stamps the agent's last_login.
+CHAMPS_SANS_EFFET = frozenset({"last_login"})
+
+
 def au_changement(sender: Any, **kwargs: Any) -> None:
     """Receiver of post_save, post_delete and m2m_changed."""
+    champs = kwargs.get("update_fields")
+    if champs and set(champs) <= CHAMPS_SANS_EFFET:
+        return
     invalider()

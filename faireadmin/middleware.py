@@ -3,6 +3,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 # A session's expiry is pushed back (SESSION_COOKIE_AGE from now) at most this often, so that
 # an active agent stays logged in without a database write on every request.
@@ -25,6 +26,18 @@ def session_glissante(get_response: Callable[[HttpRequest], HttpResponse]):
             maintenant = int(time.time())
             if maintenant - session.get("vu", 0) > RAFRAICHIR_APRES:
                 session["vu"] = maintenant  # modified: saved with a new expiry
+        return response
+
+    return middleware
+
+
+def vary_htmx(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Pages answer HTMX requests with a part of themselves: caches (the browser's included)
+    must keep the two apart."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        patch_vary_headers(response, ("HX-Request",))
         return response
 
     return middleware

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from faireadmin.models import Agent
@@ -40,25 +40,20 @@ JOURNEES_PAR_PAGE = 12
 
 def page_de_journees(*, agent: Agent, filtres: FiltresJournees, numero: str | None) -> Page:
     """One page of the journées (``numero``, the first if it is not a page number, the last
-    if beyond), in the programme's order of phases (Explorer, Créer, Tester), then by date
-    (the latest first for past journées), so that each phase stays together across pages.
-    Its journées come with their seats, waiting list, sujets and the agent's registration."""
+    if beyond), by date: the soonest first (the latest first for past journées). Its journées
+    come with their seats, waiting list, sujet titles and the agent's registration."""
     aujourd_hui = timezone.localdate()
     qs = Journee.objects.all()
     if filtres.phase:
         qs = qs.filter(phase=filtres.phase)
     if filtres.ville:
         qs = qs.filter(ville=filtres.ville)
-    rang_phase = Case(
-        *(When(phase=phase, then=Value(rang)) for rang, phase in enumerate(Phase.values)),
-        output_field=IntegerField(),
-    )
     if filtres.periode == "a_venir":
-        qs = qs.filter(date__gte=aujourd_hui).order_by(rang_phase, "date", "heure_debut", "pk")
+        qs = qs.filter(date__gte=aujourd_hui).order_by("date", "heure_debut", "pk")
     elif filtres.periode == "passees":
-        qs = qs.filter(date__lt=aujourd_hui).order_by(rang_phase, "-date", "heure_debut", "pk")
+        qs = qs.filter(date__lt=aujourd_hui).order_by("-date", "heure_debut", "pk")
     else:
-        qs = qs.order_by(rang_phase, "date", "heure_debut", "pk")
+        qs = qs.order_by("date", "heure_debut", "pk")
     # Paged on the journées' ids alone (hundreds at most: one query gives the count and the
     # page); the details only for the page's journées.
     page = Paginator(list(qs.values_list("pk", flat=True)), JOURNEES_PAR_PAGE).get_page(numero)
@@ -81,7 +76,8 @@ def page_de_journees(*, agent: Agent, filtres: FiltresJournees, numero: str | No
     for pk, journee in par_pk.items():
         journee.titres_sujets = titres[pk]  # type: ignore[attr-defined]
         journee.mes_inscriptions = [miennes[pk]] if pk in miennes else []  # type: ignore[attr-defined]
-    page.object_list = [par_pk[pk] for pk in ids]  # type: ignore[misc]
+    # (A journée deleted in between is left out.)
+    page.object_list = [par_pk[pk] for pk in ids if pk in par_pk]  # type: ignore[misc]
     return page
 
 

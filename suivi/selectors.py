@@ -199,8 +199,20 @@ def pilotages_du_sujet(sujet_id: int) -> QuerySet[Pilotage]:
 
 def journal(proposition: Proposition, *, limite: int | None = 50) -> list[PointAvancement]:
     """The journal, newest first: ``limite`` entries and one more (to tell there are more),
-    or all of them with ``None``."""
-    entrees = proposition.journal.select_related("auteur").order_by("-cree_le", "-id")
+    or all of them with ``None``. Of the authors, their names only (what the page shows, and
+    all that the proposition page's cache keeps)."""
+    entrees = (
+        proposition.journal.select_related("auteur")
+        .only(
+            "proposition_id",
+            "cree_le",
+            "texte",
+            "changements",
+            "auteur__first_name",
+            "auteur__last_name",
+        )
+        .order_by("-cree_le", "-id")
+    )
     return list(entrees[: limite + 1] if limite else entrees)
 
 

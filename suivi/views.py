@@ -383,8 +383,11 @@ def feuille_de_route(request: Requete) -> HttpResponse:
             "requete": urlencode(filtres.parametres(sujet=None)),
         }
 
+    # Not kept for a search: each letter typed would keep a page for an hour.
     html = fraicheur.rendu(
-        f"feuille-de-route:{partie}:{_cle_filtres(filtres)}" if valide else None,
+        f"feuille-de-route:{partie}:{_cle_filtres(filtres)}"
+        if valide and not filtres.recherche
+        else None,
         f"suivi/feuille_de_route.html#{partie}",
         contexte,
     )
@@ -405,7 +408,7 @@ def feuille_de_route_sujet(request: Requete, pk: int) -> HttpResponse:
         return redirect(f"{reverse('feuille_de_route')}?{urlencode(filtres.parametres())}")
     return HttpResponse(
         fraicheur.rendu(
-            f"feuille-de-route-sujet:{_cle_filtres(filtres)}",
+            None if filtres.recherche else f"feuille-de-route-sujet:{_cle_filtres(filtres)}",
             "suivi/_tableau_propositions.html",
             lambda: {
                 "propositions": selectors.propositions_filtrees(filtres).par_etape(),

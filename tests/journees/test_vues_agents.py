@@ -97,36 +97,54 @@ def test_list_query_count_does_not_grow(client_agent, agent, django_assert_max_n
     assert len(petit) <= 10
 
 
-def test_a_long_list_comes_in_pages_in_the_programme_order(client_agent):
+def test_a_long_list_comes_in_pages_soonest_first(client_agent):
     from journees.selectors import JOURNEES_PAR_PAGE
 
     demain = timezone.localdate() + dt.timedelta(days=1)
     for jour in range(JOURNEES_PAR_PAGE):
         JourneeFactory(phase=Phase.TESTER, titre=f"Tester {jour:02}", ville="Albi",
                        date=demain + dt.timedelta(days=jour))  # fmt: skip
-    JourneeFactory(phase=Phase.EXPLORER, titre="Explorer — Rodez", ville="Rodez", date=demain)
+    JourneeFactory(phase=Phase.EXPLORER, titre="Explorer — Rodez", ville="Rodez",
+                   date=demain + dt.timedelta(days=1), heure_debut=dt.time(8))  # fmt: skip
     JourneeFactory(phase=Phase.EXPLORER, titre="Explorer — Albi", ville="Albi",
                    date=demain + dt.timedelta(days=40))  # fmt: skip
 
-    def titres(reponse):
-        return [j.titre for _, liste in reponse.context["groupes"] for j in liste]
+    def groupes(reponse):
+        return [(phase, [j.titre for j in liste]) for phase, liste in reponse.context["groupes"]]
 
     premiere = client_agent.get(reverse("journees"))
-    attendus = ["Explorer — Rodez", "Explorer — Albi"] + [f"Tester {j:02}" for j in range(10)]
-    assert titres(premiere) == attendus[:JOURNEES_PAR_PAGE]
+    # The soonest journées, each page grouped by phase.
+    assert groupes(premiere) == [
+        ("Explorer", ["Explorer — Rodez"]),
+        ("Tester", [f"Tester {j:02}" for j in range(JOURNEES_PAR_PAGE - 1)]),
+    ]
     contenu = texte(premiere)
     assert f"Page 1 sur 2 · 1 à {JOURNEES_PAR_PAGE} sur {JOURNEES_PAR_PAGE + 2} journées" in contenu
     assert 'href="/journees/?page=2"' in premiere.content.decode()
     suite = client_agent.get(reverse("journees"), {"page": 2})
-    assert titres(suite) == [f"Tester {j:02}" for j in range(10, JOURNEES_PAR_PAGE)]
+    assert groupes(suite) == [
+        ("Explorer", ["Explorer — Albi"]),
+        ("Tester", [f"Tester {JOURNEES_PAR_PAGE - 1:02}"]),
+    ]
     assert "Page 2 sur 2" in texte(suite)
     # Beyond the last page: the last; not a number: the first.
-    assert titres(client_agent.get(reverse("journees"), {"page": 9})) == titres(suite)
-    assert titres(client_agent.get(reverse("journees"), {"page": "x"})) == titres(premiere)
-    # The filters stay in the links, and the HTMX answer is the list with its pages.
+    assert groupes(client_agent.get(reverse("journees"), {"page": 9})) == groupes(suite)
+    assert groupes(client_agent.get(reverse("journees"), {"page": "x"})) == groupes(premiere)
+    # The filters stay in the links, also in the HTMX answer to the filters.
     albi = client_agent.get(reverse("journees"), {"ville": "Albi"}, **HTMX).content.decode()
-    assert 'hx-get="/journees/?ville=Albi&amp;page=2"' in albi
+    assert 'href="/journees/?ville=Albi&amp;page=2"' in albi
     assert "sur 13 journées" in albi
+
+
+def test_going_back_in_the_history_gets_the_whole_page(client_agent):
+    """htmx asks the page again without HX-Request (historyRestoreAsHxRequest false), and
+    caches keep the HTMX part and the page apart (Vary)."""
+    JourneeFactory()
+    page = client_agent.get(reverse("journees"), HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in page.content.decode()
+    assert '"historyRestoreAsHxRequest": false' in page.content.decode()
+    assert "HX-Request" in page["Vary"]
+    assert "HX-Request" in client_agent.get(reverse("journees"), **HTMX)["Vary"]
 
 
 # --- Journée page and registration ----------------------------------------------------------

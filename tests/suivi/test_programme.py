@@ -161,13 +161,22 @@ def test_user_text_is_escaped(client_agent):
 def test_a_long_list_of_pilotes_shows_four_and_folds_the_others(client_agent, nombre, replies):
     sujet = SujetFactory()
     pilotages = PilotageFactory.create_batch(nombre, sujet=sujet)
-    contenu = client_agent.get(reverse("sujet", kwargs={"slug": sujet.slug})).content.decode()
+    proposition = PropositionFactory(sujet=sujet)
+    contenu = client_agent.get(proposition.get_absolute_url()).content.decode()
     # Everyone can still be reached (behind the fold beyond five).
     assert all(f'href="mailto:{p.agent.email}"' in contenu for p in pilotages)
     if replies:
         assert f"<summary>{replies}</summary>" in contenu
     else:
         assert 'class="pilotes__autres"' not in contenu
+
+
+def test_the_sujet_page_lists_all_its_pilotes(client_agent):
+    sujet = SujetFactory()
+    pilotages = PilotageFactory.create_batch(7, sujet=sujet)
+    contenu = client_agent.get(reverse("sujet", kwargs={"slug": sujet.slug})).content.decode()
+    assert all(f'href="mailto:{p.agent.email}"' in contenu for p in pilotages)
+    assert 'class="pilotes__autres"' not in contenu
 
 
 def test_pages_listing_many_sujets_link_to_the_other_pilotes(client_agent):

@@ -382,7 +382,24 @@ def test_at_a_large_scale_the_dashboard_shows_the_essentials_and_points_to_the_r
     total = Direction.objects.count()  # with those of the agents of the test
     assert f"Les 20 directions aux plus grands effectifs, sur {total}" in contenu
     assert "Orage 11" in contenu and "Orage 12" not in contenu
-    assert "… et 1 autres : voir la feuille de route" in contenu
+    assert "… et 1 autre : voir la feuille de route (météo « orage »)" in contenu
     assert "Journée 00" not in contenu and "Journée 01" not in contenu
     assert "Journée 02" in contenu and "Journée 25" in contenu
     assert "Les 24 dernières journées de la période, sur 26" in contenu
+
+
+def test_a_login_leaves_the_cached_pages_alone_but_a_real_change_does_not(
+    dg, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import update_last_login
+
+    from faireadmin import fraicheur
+
+    avant = fraicheur.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        update_last_login(None, dg)  # what a login saves
+    assert fraicheur.generation() == avant
+    with django_capture_on_commit_callbacks(execute=True):
+        dg.last_name = "Autrement"
+        dg.save(update_fields=["last_name", "last_login"])
+    assert fraicheur.generation() > avant
