@@ -93,6 +93,11 @@ def villes() -> list[str]:
     return list(Journee.objects.order_by("ville").values_list("ville", flat=True).distinct())
 
 
+def journee_et_sujets(*, pk: int) -> Journee:
+    """A journée and its sujets (what the registration form offers)."""
+    return Journee.objects.all().prefetch_related(_sujets()).get(pk=pk)
+
+
 def journee(*, pk: int, agent: Agent, avec_sujets: bool = True) -> Journee:
     """A journée with its seats, waiting list, the agent's registration and (unless told
     otherwise, for a part of the page that does not show them) its sujets."""

@@ -136,17 +136,26 @@ def _apres_action(request: Requete, pk: int, annonce: str) -> HttpResponse:
 @require_POST
 @login_required
 def inscrire(request: Requete, pk: int) -> HttpResponse:
-    journee = _journee(pk, request.user)
+    # The form needs the journée's sujets only; its seats and the agent's registration are
+    # read again after the registration (or with a refusal).
+    try:
+        journee = selectors.journee_et_sujets(pk=pk)
+    except Journee.DoesNotExist:
+        raise Http404("Journée introuvable.") from None
     form = InscriptionForm(request.POST, journee=journee)
     if not form.is_valid():
-        return _page_journee(request, journee, form=form, status=422)
+        return _page_journee(request, _journee(pk, request.user), form=form, status=422)
     try:
         inscription, creee = services.inscription_creer(
             journee=journee, agent=request.user, par=request.user, **form.cleaned_data
         )
     except ValidationError as erreur:
         return _page_journee(
-            request, journee, form=form, erreur=_message_erreur(erreur), status=422
+            request,
+            _journee(pk, request.user),
+            form=form,
+            erreur=_message_erreur(erreur),
+            status=422,
         )
     if not creee:
         annonce = "Vous étiez déjà inscrit·e à cette journée : rien n'a changé."

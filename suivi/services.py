@@ -138,7 +138,11 @@ def proposition_mettre_a_jour(
     text, recorded together as one journal entry (with before → after). Returns the entry,
     or None when there was nothing to record."""
     pk = proposition.pk if isinstance(proposition, Proposition) else proposition
-    proposition = Proposition.objects.select_for_update().get(pk=pk)
+    # A change of state is made under the proposition's lock, against the version it was asked
+    # from; a text alone needs no lock (two texts written at once both land).
+    texte_seul = all(valeur is None for valeur in asdict(changement).values())
+    propositions = Proposition.objects if texte_seul else Proposition.objects.select_for_update()
+    proposition = propositions.get(pk=pk)
     exiger_modification(par, proposition)
     # A change asked from a page built on an older state is refused before anything else:
     # the author sees the current state, rather than an error about a state they never saw.
