@@ -45,13 +45,15 @@ def _avancement(chemin: str) -> dict[str, Avg | Count]:
     }
 
 
-def _pilotages() -> Prefetch:
-    return Prefetch(
-        "pilotages",
-        queryset=Pilotage.objects.select_related("agent__direction").order_by(
-            "-role", "agent__last_name", "agent__first_name"
-        ),
+def _pilotages_dans_l_ordre() -> QuerySet[Pilotage]:
+    """Pilotes first, then co-pilotes, by name, with their direction."""
+    return Pilotage.objects.select_related("agent__direction").order_by(
+        "-role", "agent__last_name", "agent__first_name"
     )
+
+
+def _pilotages() -> Prefetch:
+    return Prefetch("pilotages", queryset=_pilotages_dans_l_ordre())
 
 
 def _sujets_avec_avancement() -> QuerySet[Sujet]:
@@ -190,11 +192,7 @@ def proposition(pk: int, *, jalons: bool = True, retours: bool = True) -> Propos
 
 def pilotages_du_sujet(sujet_id: int) -> QuerySet[Pilotage]:
     """The sujet's pilotes first, then its co-pilotes, with their direction."""
-    return (
-        Pilotage.objects.filter(sujet_id=sujet_id)
-        .select_related("agent__direction")
-        .order_by("-role", "agent__last_name", "agent__first_name")
-    )
+    return _pilotages_dans_l_ordre().filter(sujet_id=sujet_id)
 
 
 def journal(proposition: Proposition, *, limite: int | None = 50) -> list[PointAvancement]:
