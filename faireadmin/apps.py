@@ -7,6 +7,7 @@ NON_SUIVIS = {
     "faireadmin.Notification",
     "faireadmin.EvenementSecurite",
     "faireadmin.PageInformation",
+    "faireadmin.VersionCache",
     "journees.AbonnementCalendrier",
     "suivi.EtatMensuel",  # derived from the journal, written while computing the figures
 }
@@ -23,7 +24,7 @@ class FaireAdminConfig(AppConfig):
 
         checks.register(verifier_reglages, checks.Tags.security)
         self._journal_de_securite()
-        self._fraicheur()
+        self._cache()
 
     def _journal_de_securite(self) -> None:
         from django.contrib.admin.models import LogEntry
@@ -51,14 +52,14 @@ class FaireAdminConfig(AppConfig):
             audit.a_l_administration, sender=LogEntry, dispatch_uid="audit:administration"
         )
 
-    def _fraicheur(self) -> None:
-        from faireadmin.fraicheur import au_changement
+    def _cache(self) -> None:
+        from faireadmin.cache import au_changement
 
         for label in APPLICATIONS_SUIVIES:
             for modele in apps.get_app_config(label).get_models():
                 if modele._meta.label in NON_SUIVIS:
                     continue
-                uid = f"fraicheur:{modele._meta.label}"
+                uid = f"cache:{modele._meta.label}"
                 post_save.connect(au_changement, sender=modele, dispatch_uid=uid + ":save")
                 post_delete.connect(au_changement, sender=modele, dispatch_uid=uid + ":delete")
                 for champ in modele._meta.local_many_to_many:

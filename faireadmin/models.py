@@ -282,3 +282,23 @@ class PageInformation(models.Model):
 
     def __str__(self) -> str:
         return self.titre
+
+
+class VersionCache(models.Model):
+    """The version of a part of the data, which the keys of the cached entries made of it
+    carry (``faireadmin.cache``). Kept here rather than in Redis: a change made while Redis
+    is down moves it all the same, and nothing stale comes back when Redis does."""
+
+    # Written once, at migration time, from the clock: a database created again under the
+    # same Redis never meets the entries of the previous one.
+    EPOQUE = "epoque"
+
+    portee = models.CharField("portée", max_length=100, primary_key=True)
+    numero = models.BigIntegerField("numéro")
+
+    class Meta:
+        verbose_name = "version des données en cache"
+        verbose_name_plural = "versions des données en cache"
+
+    def __str__(self) -> str:
+        return f"{self.portee} : {self.numero}"

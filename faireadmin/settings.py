@@ -153,15 +153,21 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Cache (the dashboards' figures, see faireadmin/fraicheur.py) --------------------------
+# --- Cache (figures and parts of pages, see faireadmin/cache.py) ---------------------------
 _cache_url = env.str("CACHE_URL", default=env.str("REDIS_URL", default=""))
+# A cache that does not answer within this time is left alone a few seconds: pages are then
+# computed without it (faireadmin.cache.RedisSansAttente).
+CACHE_DELAI_MAX = env.float("CACHE_DELAI_MAX", default=0.15)
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "faireadmin.cache.RedisSansAttente",
             "LOCATION": _cache_url,
             "KEY_PREFIX": "faireadmin",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_DELAI_MAX,
+                "socket_timeout": CACHE_DELAI_MAX,
+            },
         }
         if _cache_url
         # One process (make run): memory is shared by every request.
@@ -185,11 +191,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
-# Publishing must never hang a web request when Redis is slow or gone.
-CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# Publishing must never hang a web request when Redis is slow, frozen or gone: half a second
+# at most, then the broker is left alone for a while (faireadmin.outbox).
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_timeout": 1,
-    "socket_connect_timeout": 1,
+    "socket_timeout": 0.5,
+    "socket_connect_timeout": 0.5,
     # No reconnection loop (it waits 2 s before giving up): one attempt, then the sweep.
     "max_retries": 0,
     # Longer than any retry countdown (30 minutes at most): a task is never redelivered while

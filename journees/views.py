@@ -20,7 +20,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from faireadmin import audit, fraicheur
+from faireadmin import audit, cache
 from faireadmin.decorators import lab_requis
 from faireadmin.http import Requete
 from faireadmin.models import Agent
@@ -49,7 +49,7 @@ def _message_erreur(erreur: ValidationError) -> str:
 @require_GET
 @login_required
 def liste(request: Requete) -> HttpResponse:
-    villes = fraicheur.en_cache("villes-des-journees", selectors.villes, partage=False)
+    villes = cache.en_cache("villes-des-journees", selectors.villes, partage=False)
     form = FiltresJourneesForm(request.GET or None, villes=villes)
     filtres = form.filtres()
     page = selectors.page_de_journees(
@@ -68,7 +68,7 @@ def liste(request: Requete) -> HttpResponse:
     # come from the journées); with its errors, every time.
     valide = not form.is_bound or form.is_valid()
     donnees = {"phase": filtres.phase, "ville": filtres.ville, "periode": filtres.periode}
-    contexte["filtres"] = fraicheur.rendu(
+    contexte["filtres"] = cache.rendu(
         f"filtres-journees:{urlencode(donnees) if form.is_bound else ''}" if valide else None,
         "journees/liste.html#filtres",
         # The filters as understood; or the form with its errors.

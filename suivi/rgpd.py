@@ -19,7 +19,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from faireadmin import audit
+from faireadmin import audit, cache
 from faireadmin.models import Agent, EvenementSecurite, Notification
 from journees import services as journees_services
 from journees.models import AbonnementCalendrier, Inscription
@@ -280,6 +280,9 @@ def anonymiser(*, agent: Agent, par: Agent, maintenant: dt.datetime | None = Non
     agent.save()
 
     _caviarder_les_traces(agent, ancien_email, ancien_nom)
+    # The pages that named them (pilotes, journal authors), cached or not, are stale from the
+    # commit on: said here, not left to the signals of the rows above.
+    cache.invalider()
     audit.consigner(
         EvenementSecurite.Nature.ANONYMISATION,
         agent=par,

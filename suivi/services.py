@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from faireadmin import fraicheur
+from faireadmin import cache
 from faireadmin.models import Agent
 from faireadmin.roles import est_lab
 from journees.models import Journee, Phase
@@ -304,7 +304,7 @@ def journaliser_naissances(propositions: list[Proposition], *, par: Agent | None
         ],
         batch_size=500,
     )
-    fraicheur.invalider()  # bulk_create sends no signal
+    cache.invalider()  # bulk_create sends no signal
 
 
 def _lire_csv(contenu: bytes) -> list[tuple[int, dict[str, Any]]]:

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from axes.models import Axe
-from faireadmin import audit, fraicheur
+from faireadmin import audit, cache
 from faireadmin.decorators import lab_requis
 from faireadmin.http import Requete
 from faireadmin.roles import est_lab
@@ -34,7 +34,7 @@ from sujets.models import Sujet
 @require_GET
 @login_required
 def programme(request: Requete) -> HttpResponse:
-    contenu = fraicheur.rendu(
+    contenu = cache.rendu(
         "programme",
         "suivi/_programme.html",
         lambda: {
@@ -132,7 +132,7 @@ def _proposition(pk: int, *, en_cache: bool = False, partiel: str = "") -> Propo
     it afresh)."""
     try:
         if en_cache:
-            return fraicheur.en_cache(
+            return cache.en_cache(
                 f"proposition:{pk}", lambda: selectors.proposition(pk), partage=False
             )
         if partiel:
@@ -155,7 +155,7 @@ def _contexte_proposition(
         return selectors.journal(proposition, limite=limite)
 
     journal = (
-        fraicheur.en_cache(f"journal:{proposition.pk}:{limite}", lire_journal, partage=False)
+        cache.en_cache(f"journal:{proposition.pk}:{limite}", lire_journal, partage=False)
         if en_cache
         else lire_journal()
     )
@@ -165,7 +165,7 @@ def _contexte_proposition(
         "proposition": proposition,
         # The same on every page of the sujet: rendered once until the data changes, and
         # only if the page shows it (a template calls it), not for an HTMX part.
-        "pilotes": lambda: fraicheur.rendu(
+        "pilotes": lambda: cache.rendu(
             f"pilotes-du-sujet:{sujet_id}",
             "elements.html#pilotes",
             lambda: {"pilotages": selectors.pilotages_du_sujet(sujet_id)},
@@ -384,7 +384,7 @@ def feuille_de_route(request: Requete) -> HttpResponse:
         }
 
     # Not kept for a search: each letter typed would keep a page for an hour.
-    html = fraicheur.rendu(
+    html = cache.rendu(
         f"feuille-de-route:{partie}:{_cle_filtres(filtres)}"
         if valide and not filtres.recherche
         else None,
@@ -407,7 +407,7 @@ def feuille_de_route_sujet(request: Requete, pk: int) -> HttpResponse:
     if not request.htmx:
         return redirect(f"{reverse('feuille_de_route')}?{urlencode(filtres.parametres())}")
     return HttpResponse(
-        fraicheur.rendu(
+        cache.rendu(
             None if filtres.recherche else f"feuille-de-route-sujet:{_cle_filtres(filtres)}",
             "suivi/_tableau_propositions.html",
             lambda: {

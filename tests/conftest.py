@@ -100,5 +100,8 @@ def _cache_vide():
     """Each test starts with an empty cache (Redis, shared by the whole suite)."""
     from django.core.cache import cache
 
+    from faireadmin import cache as couche
+
+    couche.repartir()  # a Redis failure in one test stays there
     cache.clear()
     yield

@@ -1,6 +1,7 @@
-"""Real services for the tests of the jobs: a Redis server of the test's own (to stop and start
-it), a Celery worker in its own process (to kill it), an SMTP server that keeps what it
-receives, and a TCP server that accepts connections and never answers."""
+"""Real services for the tests of the jobs and of the faults: a Redis server of the test's own
+(to stop, freeze and start it), a Celery worker in its own process (to kill it), the
+application under gunicorn as in production, an SMTP server that keeps what it receives, and a
+TCP server that accepts connections and never answers. ``bench/pannes.py`` uses them too."""
 
 import os
 import shutil
@@ -8,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -35,11 +37,14 @@ def attendre(condition, *, delai: float = 20.0, message: str = "") -> None:
 
 
 class RedisJetable:
-    """A Redis server on a free port, that the test stops and starts at will."""
+    """A Redis server on a free port, that the test stops, starts, freezes (SIGSTOP: it
+    accepts connections and never answers) and thaws at will. ``persistant``: with its
+    append-only file, as docker-compose runs it (what it held comes back after a restart)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, persistant: bool = False) -> None:
         self.port = port_libre()
         self.processus: subprocess.Popen | None = None
+        self.dossier = tempfile.mkdtemp(prefix="redis-jetable-") if persistant else None
 
     @property
     def url(self) -> str:
@@ -54,9 +59,14 @@ class RedisJetable:
             return False
 
     def demarrer(self) -> None:
+        persistance = (
+            ["--appendonly", "yes", "--appendfsync", "always", "--dir", self.dossier]
+            if self.dossier
+            else ["--appendonly", "no"]
+        )
         self.processus = subprocess.Popen(
             [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
+             *persistance],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -64,9 +74,23 @@ class RedisJetable:
 
     def arreter(self) -> None:
         if self.processus:
+            self.degeler()
             self.processus.terminate()
             self.processus.wait(timeout=10)
             self.processus = None
+
+    def geler(self) -> None:
+        assert self.processus
+        self.processus.send_signal(signal.SIGSTOP)
+
+    def degeler(self) -> None:
+        if self.processus:
+            self.processus.send_signal(signal.SIGCONT)
+
+    def nettoyer(self) -> None:
+        self.arreter()
+        if self.dossier:
+            shutil.rmtree(self.dossier, ignore_errors=True)
 
 
 class BoiteSmtp:
@@ -139,6 +163,129 @@ def url_base_de_test() -> str:
     hote = reglages["HOST"] or "127.0.0.1"
     port = reglages["PORT"] or 5432
     return f"postgres://{utilisateur}{mot_de_passe}@{hote}:{port}/{reglages['NAME']}"
+
+
+_STATIQUES: list[Path] = []
+
+
+def statiques() -> Path:
+    """The static files collected once (DEBUG off serves them from their manifest)."""
+    if not _STATIQUES:
+        dossier = Path(tempfile.mkdtemp(prefix="faireadmin-statiques-"))
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=RACINE,
+            env={**os.environ, "DEBUG": "0", "STATIC_ROOT": str(dossier)},
+            check=True,
+            capture_output=True,
+        )
+        _STATIQUES.append(dossier)
+    return _STATIQUES[0]
+
+
+class ServeurWeb:
+    """The application under gunicorn with production's settings (faireadmin/gunicorn.py, DEBUG
+    off), on a free port of loopback, serving the test database (committed data: transactional
+    tests). ``redis``: its broker and cache ("" for tasks run in the web process and the
+    cache in memory); ``journal_d_acces``: where gunicorn writes its access log."""
+
+    def __init__(
+        self,
+        *,
+        redis: str = "",
+        journal_d_acces: Path | None = None,
+        base: str = "",
+        **reglages: str,
+    ) -> None:
+        from django.conf import settings
+
+        self.port = port_libre()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.environnement = {
+            "PATH": os.environ["PATH"],
+            "DATABASE_URL": base or url_base_de_test(),
+            "REDIS_URL": redis,
+            "DEBUG": "0",
+            # The test's own key: sessions created by the test are read by the server.
+            "SECRET_KEY": settings.SECRET_KEY,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "0",
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "STATIC_ROOT": str(statiques()),
+            "SITE_URL": self.url,
+            "BIND_HOST": "127.0.0.1",
+            "PORT": str(self.port),
+            "GUNICORN_ACCESS_LOG": str(journal_d_acces or ""),
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+            **reglages,
+        }
+        self.processus: subprocess.Popen | None = None
+        self.journal: list[str] = []
+
+    def demarrer(self) -> "ServeurWeb":
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        self.processus = subprocess.Popen(
+            [gunicorn, "-c", "python:faireadmin.gunicorn", "faireadmin.wsgi"],
+            cwd=RACINE,
+            env=self.environnement,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self._lecteur = threading.Thread(target=self._lire, daemon=True)
+        self._lecteur.start()
+        attendre(
+            self._repond, delai=30, message="gunicorn ne répond pas :\n" + self._fin_du_journal()
+        )
+        return self
+
+    def _lire(self) -> None:
+        assert self.processus and self.processus.stdout
+        for ligne in self.processus.stdout:
+            self.journal.append(ligne.rstrip())
+
+    def _fin_du_journal(self) -> str:
+        return "\n".join(self.journal[-20:])
+
+    def _repond(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                s.sendall(b"GET /sante/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                return s.recv(12).startswith(b"HTTP/1.")
+        except OSError:
+            return False
+
+    def arreter(self) -> None:
+        if self.processus:
+            self.processus.terminate()
+            try:
+                self.processus.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.processus.kill()
+                self.processus.wait(timeout=10)
+            self._lecteur.join(timeout=5)
+            if self.processus.stdout:
+                self.processus.stdout.close()
+            self.processus = None
+
+
+def session(agent) -> str:
+    """A logged-in session of ``agent`` (the key of its cookie), as a login would leave it."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    magasin = import_module(settings.SESSION_ENGINE).SessionStore()
+    magasin[SESSION_KEY] = str(agent.pk)
+    magasin[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    magasin[HASH_SESSION_KEY] = agent.get_session_auth_hash()
+    magasin["vu"] = int(time.time())
+    magasin.create()
+    return magasin.session_key
 
 
 class WorkerCelery:

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from axes.models import Axe
-from faireadmin import audit, fraicheur
+from faireadmin import audit, cache
 from faireadmin.decorators import dg_ou_lab_requis
 from faireadmin.http import Requete
 from faireadmin.roles import est_lab
@@ -27,7 +27,7 @@ def chiffres(perimetre: Perimetre, periode: Periode) -> dict:
     """The figures, cached until the data changes (and an hour at most). Today's date is part
     of the key: overdue milestones and attendance depend on it, even for a past period."""
     cle = f"tableau-de-bord:{perimetre.cle}:{periode.cle}:{timezone.localdate().isoformat()}"
-    return fraicheur.en_cache(cle, lambda: indicateurs(perimetre, periode))
+    return cache.en_cache(cle, lambda: indicateurs(perimetre, periode))
 
 
 def _requete_export(perimetre: Perimetre, form: PeriodeForm) -> str:
@@ -76,7 +76,7 @@ def _page(request: Requete, perimetre: Perimetre) -> HttpResponse:
         else f"tableau-de-bord:{perimetre.cle}:{periode.cle}:"
         f"{timezone.localdate().isoformat()}:{urlencode(champs)}"
     )
-    html = fraicheur.rendu(cle, "suivi/dg/_tableau_de_bord.html", contexte)
+    html = cache.rendu(cle, "suivi/dg/_tableau_de_bord.html", contexte)
     return render(
         request, "suivi/dg/tableau_de_bord.html", {"perimetre": perimetre, "contenu": html}
     )

@@ -15,10 +15,11 @@ from tests.html import texte
 pytestmark = pytest.mark.django_db
 
 Statut = Proposition.Statut
-# session + agent, roles (groups, pilotages), axes, sujets, pilotages, total, 3 counts
-MAX_REQUETES_PROGRAMME = 11
-# Rendered from the cache: session + agent, roles (groups, pilotages)
-MAX_REQUETES_EN_CACHE = 4
+# session + agent, roles (groups, pilotages), cache version, axes, sujets, pilotages, total,
+# 3 counts
+MAX_REQUETES_PROGRAMME = 12
+# Rendered from the cache: session + agent, roles (groups, pilotages), cache version
+MAX_REQUETES_EN_CACHE = 5
 
 
 def construire_programme(axes: int, sujets_par_axe: int, pilotes: int, propositions: int):

@@ -295,3 +295,33 @@ def test_anonymisation_leaves_no_trace_of_the_name_or_address(dossier, lab):
     assert Notification.objects.get(destinataire=lab.email).corps == (
         f"Pilotes : Agent anonymisé <anonyme-{agent.pk}@anonyme.invalid>"
     )
+
+
+def test_after_anonymisation_no_cached_page_shows_the_name(
+    client, dossier, lab, dg, django_capture_on_commit_callbacks
+):
+    """Every page that names the agent, read from the cache before the erasure, is computed
+    again after it (the erasure commits, its callbacks run)."""
+    from suivi.models import Proposition
+
+    proposition = dossier["proposition"]
+    Proposition.objects.filter(pk=proposition.pk).update(
+        statut=Proposition.Statut.EN_COURS, meteo="orage", meteo_explication="Bloquée."
+    )
+    pages = [
+        reverse("programme"),
+        reverse("sujet", kwargs={"slug": dossier["sujet"].slug}),
+        reverse("axe", kwargs={"slug": dossier["sujet"].axe.slug}),
+        reverse("proposition", kwargs={"pk": proposition.pk}),
+        reverse("feuille_de_route"),
+        reverse("tableau_de_bord"),
+    ]
+    client.force_login(dg)
+    for page in pages:
+        assert "Martin" in texte(client.get(page)), page
+        assert "Martin" in texte(client.get(page)), page  # now from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        rgpd.anonymiser(agent=dossier["agent"], par=lab)
+    for page in pages:
+        contenu = texte(client.get(page))
+        assert "Camille Martin" not in contenu and "Martin Camille" not in contenu, page

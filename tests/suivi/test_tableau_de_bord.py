@@ -289,10 +289,11 @@ def test_an_import_shows_at_once_on_the_cached_dashboard(
     assert idees() == 3
 
 
-def test_a_lost_generation_counter_does_not_bring_back_old_figures():
-    from django.core.cache import cache
+def test_an_emptied_cache_does_not_bring_back_old_figures(django_capture_on_commit_callbacks):
+    """The versions live in the database: Redis emptied (restarted, evicted) keeps none."""
+    from django.core.cache import cache as redis
 
-    from faireadmin import fraicheur
+    from faireadmin import cache
 
     calculs = []
 
@@ -300,17 +301,32 @@ def test_a_lost_generation_counter_does_not_bring_back_old_figures():
         calculs.append(1)
         return len(calculs)
 
-    assert fraicheur.en_cache("essai", calcul) == 1
-    fraicheur._avancer()  # the data changed
-    cache.delete(fraicheur.CLE_GENERATION)  # then the counter is evicted
-    assert fraicheur.en_cache("essai", calcul) == 2  # computed again, not the stale entry
+    assert cache.en_cache("essai", calcul) == 1
+    assert cache.en_cache("essai", calcul) == 1  # from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        cache.invalider()  # the data changed
+    redis.clear()  # then Redis forgets everything
+    assert cache.en_cache("essai", calcul) == 2  # computed again
+    assert cache.en_cache("essai", calcul) == 2
+
+
+def test_one_transaction_moves_the_version_once(django_capture_on_commit_callbacks):
+    from faireadmin import cache
+    from faireadmin.models import VersionCache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            cache.invalider()
+    assert VersionCache.objects.get(portee=cache.DONNEES).numero == 1
 
 
 def test_requests_arriving_together_compute_an_entry_once():
     import threading
     import time
 
-    from faireadmin import fraicheur
+    from django.db import connection
+
+    from faireadmin import cache
 
     calculs = []
 
@@ -322,13 +338,14 @@ def test_requests_arriving_together_compute_an_entry_once():
     resultats = []
 
     def demander():
-        from django.core.cache import cache
+        from django.core.cache import cache as redis
 
         try:
-            resultats.append(fraicheur.en_cache("lent", calcul))
-        finally:  # this thread's connections to Redis (Django's close() keeps them)
-            for pool in cache._cache._pools.values():
+            resultats.append(cache.en_cache("lent", calcul))
+        finally:  # this thread's connections (Django's close() keeps Redis's)
+            for pool in redis._cache._pools.values():
                 pool.disconnect()
+            connection.close()
 
     fils = [threading.Thread(target=demander) for _ in range(8)]
     for fil in fils:
@@ -393,13 +410,13 @@ def test_a_login_leaves_the_cached_pages_alone_but_a_real_change_does_not(
 ):
     from django.contrib.auth.models import update_last_login
 
-    from faireadmin import fraicheur
+    from faireadmin import cache
 
-    avant = fraicheur.generation()
+    avant = cache.version()
     with django_capture_on_commit_callbacks(execute=True):
         update_last_login(None, dg)  # what a login saves
-    assert fraicheur.generation() == avant
+    assert cache.version() == avant
     with django_capture_on_commit_callbacks(execute=True):
         dg.last_name = "Autrement"
         dg.save(update_fields=["last_name", "last_login"])
-    assert fraicheur.generation() > avant
+    assert cache.version() != avant

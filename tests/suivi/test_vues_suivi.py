@@ -170,7 +170,8 @@ def test_the_page_read_from_the_cache_shows_a_change_at_once(
     client_pilote, proposition, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
     client_pilote.get(url("proposition", proposition))
-    with django_assert_max_num_queries(4):  # session, agent, groups, sujets piloted
+    # session, agent, groups, sujets piloted, cache version
+    with django_assert_max_num_queries(5):
         avant = client_pilote.get(url("proposition", proposition))
     assert "Rien n'a encore été écrit." in texte(avant)
     with django_capture_on_commit_callbacks(execute=True):  # the change commits
@@ -555,8 +556,9 @@ def test_feuille_de_route_query_count_does_not_grow(
         client_agent.get(reverse("feuille_de_route"), {"jalons_en_retard": "on", "recherche": "x"})
     with django_assert_max_num_queries(len(petit)):
         client_agent.get(reverse("feuille_de_route"))
-    # Until the data changes, from the cache: session, agent, roles (groups, pilotages).
-    with django_assert_max_num_queries(4):
+    # Until the data changes, from the cache: session, agent, roles (groups, pilotages), cache
+    # version.
+    with django_assert_max_num_queries(5):
         client_agent.get(reverse("feuille_de_route"))
 
 
