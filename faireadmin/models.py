@@ -302,3 +302,20 @@ class VersionCache(models.Model):
 
     def __str__(self) -> str:
         return f"{self.portee} : {self.numero}"
+
+
+class BattementWorker(models.Model):
+    """A Celery worker's heartbeat: it writes here every SECONDES_BATTEMENT_WORKER seconds
+    (``faireadmin.celery.Battement``), so that the health probe, which reads the database,
+    sees a dead worker even while Redis is down."""
+
+    nom = models.CharField("worker", max_length=200, unique=True)
+    vu_le = models.DateTimeField("vu pour la dernière fois le")
+
+    class Meta:
+        verbose_name = "battement d'un worker"
+        verbose_name_plural = "battements des workers"
+        ordering = ["-vu_le"]
+
+    def __str__(self) -> str:
+        return f"{self.nom} · {self.vu_le:%d/%m/%Y %H:%M:%S}"

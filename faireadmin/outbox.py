@@ -8,19 +8,25 @@ run periodically by Celery beat, sends whatever is still waiting.
 
 Sending locks the row (``SELECT … FOR UPDATE SKIP LOCKED``) and only sends a notification
 still waiting: two workers, or a task and its redelivery, send it once. A worker killed while
-sending rolls its transaction back; the sweep sends the notification again later. Delivery is
-at least once: a worker killed between the SMTP server's acceptance and the commit would send
-that e-mail again (a window of milliseconds).
+sending rolls its transaction back; the sweep sends the notification again later: never lost.
+
+What SMTP allows, and no more: the server's "250" to the message's data is the moment it takes
+the e-mail, and nothing can be committed in the same instant. So the row is marked sent right
+after that "250" (the connection is opened before, and closed only after the commit: a server
+slow to say goodbye holds nothing), which leaves a window of about a millisecond, the UPDATE
+and the COMMIT. A worker killed inside it sends the e-mail once more, with the same
+Message-ID (``identifiant_du_message``), by which mail systems recognise a resend.
 """
 
 import datetime as dt
 import logging
 import time
 from collections.abc import Iterable
+from email.utils import parseaddr
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -104,46 +110,71 @@ def delai_avant_nouvel_essai(tentatives: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2 ** (tentatives - 1), 30))
 
 
+def identifiant_du_message(notification: Notification) -> str:
+    """The Message-ID of a notification: the same at every attempt, so that a resend after a
+    crash is recognisable as the same e-mail."""
+    domaine = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<notification.{notification.pk}.{notification.cree_le:%Y%m%d%H%M%S}@{domaine}>"
+
+
+def _message(notification: Notification) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=notification.sujet,
+        body=notification.corps,
+        to=[notification.destinataire],
+        headers={"Message-ID": identifiant_du_message(notification)},
+    )
+    if notification.corps_html:
+        message.attach_alternative(notification.corps_html, "text/html")
+    for piece in notification.pieces_jointes:
+        message.attach(piece["nom"], piece["contenu"], piece["type"])
+    return message
+
+
 def envoyer(pk: int) -> Notification | None:
     """Sends one waiting notification. Returns it (sent, waiting for another try, or failed
     for good), or None when there is nothing to do: already sent, being sent, or a retry not
     due yet (a second task for it, from the sweep, must not spend an attempt early)."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk, statut=Statut.EN_ATTENTE)
-            .filter(Q(tentatives=0) | Q(prochaine_tentative__lte=timezone.now()))
-            .first()
-        )
-        if notification is None:
-            return None
-        message = EmailMultiAlternatives(
-            subject=notification.sujet, body=notification.corps, to=[notification.destinataire]
-        )
-        if notification.corps_html:
-            message.attach_alternative(notification.corps_html, "text/html")
-        for piece in notification.pieces_jointes:
-            message.attach(piece["nom"], piece["contenu"], piece["type"])
-        notification.tentatives += 1
-        try:
-            message.send()
-        except Exception as erreur:  # SMTP down, refused recipient, anything: count it
-            notification.derniere_erreur = f"{type(erreur).__name__} : {erreur}"[:2000]
-            if notification.tentatives >= TENTATIVES_MAX:
-                notification.statut = Statut.ECHEC
-                logger.error("Notification %s abandonnée : %s", pk, notification.derniere_erreur)
+    connexion = get_connection()
+    try:
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, statut=Statut.EN_ATTENTE)
+                .filter(Q(tentatives=0) | Q(prochaine_tentative__lte=timezone.now()))
+                .first()
+            )
+            if notification is None:
+                return None
+            message = _message(notification)
+            notification.tentatives += 1
+            try:
+                connexion.open()
+                connexion.send_messages([message])  # returns at the server's "250"
+            except Exception as erreur:  # SMTP down, refused recipient, anything: count it
+                notification.derniere_erreur = f"{type(erreur).__name__} : {erreur}"[:2000]
+                if notification.tentatives >= TENTATIVES_MAX:
+                    notification.statut = Statut.ECHEC
+                    logger.error(
+                        "Notification %s abandonnée : %s", pk, notification.derniere_erreur
+                    )
+                else:
+                    notification.prochaine_tentative = timezone.now() + delai_avant_nouvel_essai(
+                        notification.tentatives
+                    )
             else:
-                notification.prochaine_tentative = timezone.now() + delai_avant_nouvel_essai(
-                    notification.tentatives
-                )
-        else:
-            notification.statut = Statut.ENVOYEE
-            notification.envoyee_le = timezone.now()
-            notification.derniere_erreur = ""
-            if notification.nature in NATURES_A_EFFACER:
-                notification.corps, notification.corps_html = TEXTE_EFFACE_APRES_ENVOI, ""
-        notification.save()
-        return notification
+                notification.statut = Statut.ENVOYEE
+                notification.envoyee_le = timezone.now()
+                notification.derniere_erreur = ""
+                if notification.nature in NATURES_A_EFFACER:
+                    notification.corps, notification.corps_html = TEXTE_EFFACE_APRES_ENVOI, ""
+            notification.save()
+            return notification
+    finally:  # after the commit: saying goodbye to the server can no longer cause a resend
+        try:
+            connexion.close()
+        except Exception:
+            logger.warning("Connexion SMTP mal fermée (l'e-mail est parti).", exc_info=True)
 
 
 def a_balayer(maintenant: dt.datetime | None = None, limite: int = 500) -> list[int]:

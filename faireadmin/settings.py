@@ -301,6 +301,12 @@ FAIREADMIN = {
     "JOURS_JALONS_A_VENIR": env.int("JOURS_JALONS_A_VENIR", default=15),
     # A notification not sent this long after its creation is sent by the sweep.
     "SECONDES_AVANT_BALAYAGE": env.int("SECONDES_AVANT_BALAYAGE", default=120),
+    # Health probe (/sante/): each worker writes its heartbeat this often; silent for longer
+    # than the second delay, or a notification waiting longer than the third, the probe says
+    # « dégradé ».
+    "SECONDES_BATTEMENT_WORKER": env.int("SECONDES_BATTEMENT_WORKER", default=30),
+    "SECONDES_WORKER_SILENCIEUX": env.int("SECONDES_WORKER_SILENCIEUX", default=120),
+    "SECONDES_NOTIFICATION_EN_RETARD": env.int("SECONDES_NOTIFICATION_EN_RETARD", default=900),
     # Personal data: needs given at registration are erased this long after the journée…
     "JOURS_CONSERVATION_BESOINS": env.int("JOURS_CONSERVATION_BESOINS", default=30),
     # … sent e-mails are kept this long (failed ones stay for the operators) …

@@ -152,17 +152,33 @@ def ping(request: HttpRequest) -> HttpResponse:
 @require_GET
 def sante(request: HttpRequest) -> JsonResponse:
     """Health probe, public. 503 only when the database is down: without the broker the site
-    still serves pages, so its outage is reported, not fatal."""
+    still serves pages, so its outage is reported, not fatal; nor are a silent worker (its
+    last heartbeat) or e-mails waiting too long (the oldest one's age), which monitoring reads
+    here."""
     base = health.etat_base_de_donnees()
     broker = health.etat_broker()
     if base != health.OK:
-        statut, code = "erreur", 503
-    elif broker == health.INDISPONIBLE:
-        statut, code = "dégradé", 200
-    else:
-        statut, code = "ok", 200
+        return JsonResponse(
+            {"statut": "erreur", "base_de_donnees": base, "broker": broker},
+            status=503,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    workers = health.etat_workers()
+    notifications = health.etat_notifications()
+    degrade = (
+        broker == health.INDISPONIBLE
+        or workers.etat == health.SILENCIEUX
+        or notifications.etat == health.EN_RETARD
+    )
     return JsonResponse(
-        {"statut": statut, "base_de_donnees": base, "broker": broker},
-        status=code,
+        {
+            "statut": "dégradé" if degrade else "ok",
+            "base_de_donnees": base,
+            "broker": broker,
+            "worker": workers.etat,
+            "worker_vu_il_y_a_s": workers.secondes,
+            "notifications": notifications.etat,
+            "notification_en_attente_la_plus_ancienne_s": notifications.secondes,
+        },
         json_dumps_params={"ensure_ascii": False},
     )

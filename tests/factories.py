@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from axes.models import Axe
-from faireadmin.models import Agent, Direction
+from faireadmin.models import Agent, Direction, Notification
 from journees.models import Inscription, Journee, Phase
 from suivi.models import Jalon, PointAvancement, Proposition, RetourTest
 from sujets.models import Pilotage, Sujet
@@ -32,6 +32,17 @@ class AgentFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="fr_FR")
     direction = factory.SubFactory(DirectionFactory)
     password = factory.django.Password(MOT_DE_PASSE)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    nature = "essai"
+    objet = factory.Sequence(lambda n: f"essai:{n}")
+    destinataire = factory.Sequence(lambda n: f"destinataire{n}@region.example")
+    sujet = "Un message"
+    corps = "Bonjour."
 
 
 class AxeFactory(factory.django.DjangoModelFactory):

@@ -56,6 +56,17 @@ def s_inscrire(client, journee, agent):
     return client.post(reverse("journee_inscription", kwargs={"pk": journee.pk}))
 
 
+def deverrouillees() -> bool:
+    from django.db import DatabaseError, transaction
+
+    try:
+        with transaction.atomic():
+            list(Notification.objects.select_for_update(nowait=True))
+    except DatabaseError:
+        return False
+    return True
+
+
 def plus_rien_ne_bouge(smtp: BoiteSmtp, attendus: int) -> None:
     attendre(lambda: len(smtp.messages) >= attendus, message=f"{attendus} e-mail(s) attendu(s)")
     time.sleep(1.0)  # a duplicate would have arrived by now
@@ -164,3 +175,93 @@ def test_a_registration_with_redis_stopped_answers_at_once(client, redis):
     assert reponse.status_code == 302
     assert duree < 2.0, f"{duree:.2f} s"
     assert agent.inscriptions.exists()
+
+
+def test_the_health_probe_hears_a_live_worker_and_not_a_dead_one(
+    client, redis, smtp, workers, settings
+):
+    from faireadmin.models import BattementWorker
+
+    settings.REDIS_URL = redis.url
+    settings.FAIREADMIN = {**settings.FAIREADMIN, "SECONDES_WORKER_SILENCIEUX": 2}
+    worker = workers(broker=redis.url, smtp=smtp.url, SECONDES_BATTEMENT_WORKER="1")
+    attendre(BattementWorker.objects.exists, message="aucun battement du worker")
+    premier = BattementWorker.objects.get().vu_le
+    attendre(lambda: BattementWorker.objects.get().vu_le > premier, message="un seul battement")
+    etat = client.get(reverse("sante")).json()
+    assert (etat["statut"], etat["worker"]) == ("ok", "ok")
+    assert etat["worker_vu_il_y_a_s"] <= 2
+
+    worker.tuer()
+    time.sleep(3)
+    etat = client.get(reverse("sante")).json()
+    assert (etat["statut"], etat["worker"]) == ("dégradé", "silencieux")
+    assert etat["worker_vu_il_y_a_s"] >= 3
+
+
+def test_a_worker_killed_while_saying_goodbye_to_smtp_sends_nothing_twice(
+    client, redis, workers, settings
+):
+    """The server took the e-mail ("250"), then never answers QUIT: the notification is
+    already committed as sent, so the worker killed there leaves nothing to resend."""
+    settings.FAIREADMIN = {**settings.FAIREADMIN, "SECONDES_AVANT_BALAYAGE": 0}
+    agent = AgentFactory(email="une-fois@region.example")
+    with BoiteSmtp(sans_au_revoir=True) as lente:
+        # It would wait 30 s for the server's goodbye.
+        premier = workers(broker=redis.url, smtp=lente.url, EMAIL_TIMEOUT="30")
+        with broker(redis.url):
+            s_inscrire(client, JourneeFactory(), agent)
+        attendre(lambda: len(lente.messages) == 1, message="l'e-mail n'arrive pas")
+        attendre(
+            lambda: Notification.objects.get().statut == Notification.Statut.ENVOYEE,
+            delai=3,
+            message="l'envoi n'est pas enregistré avant l'au revoir au serveur",
+        )
+        premier.tuer()  # stuck in QUIT
+    with BoiteSmtp() as smtp:
+        workers(broker=redis.url, smtp=smtp.url)
+        from faireadmin.tasks import balayer_notifications
+
+        with broker(redis.url):
+            balayer_notifications.delay()
+        time.sleep(2)
+        assert smtp.messages == []
+
+
+def test_a_resend_after_a_crash_at_the_wrong_millisecond_keeps_its_message_id(
+    client, redis, workers, settings
+):
+    """A worker killed between the server's "250" and its commit (held here by a trigger that
+    slows the UPDATE down) sends the e-mail again: with the same Message-ID."""
+    from django.db import connection
+
+    settings.FAIREADMIN = {**settings.FAIREADMIN, "SECONDES_AVANT_BALAYAGE": 0}
+    with connection.cursor() as curseur:
+        curseur.execute(
+            "CREATE FUNCTION lente() RETURNS trigger AS $$ BEGIN PERFORM pg_sleep(2); "
+            "RETURN NEW; END $$ LANGUAGE plpgsql;"
+            "CREATE TRIGGER lente BEFORE UPDATE ON faireadmin_notification FOR EACH ROW "
+            "WHEN (NEW.statut = 'envoyee') EXECUTE FUNCTION lente();"
+        )
+    try:
+        with BoiteSmtp() as premiere:
+            premier = workers(broker=redis.url, smtp=premiere.url)
+            with broker(redis.url):
+                s_inscrire(client, JourneeFactory(), AgentFactory(email="deux@region.example"))
+            attendre(lambda: len(premiere.messages) == 1, message="l'e-mail n'arrive pas")
+            premier.tuer()  # the server has it; the worker dies before its commit
+    finally:
+        with connection.cursor() as curseur:
+            curseur.execute("DROP TRIGGER lente ON faireadmin_notification; DROP FUNCTION lente();")
+    # The killed worker's transaction ends (rolled back) once its UPDATE returns.
+    attendre(deverrouillees, message="la notification reste verrouillée")
+    assert Notification.objects.get().statut == Notification.Statut.EN_ATTENTE
+    with BoiteSmtp() as seconde:
+        workers(broker=redis.url, smtp=seconde.url)
+        from faireadmin.tasks import balayer_notifications
+
+        with broker(redis.url):
+            balayer_notifications.delay()
+        plus_rien_ne_bouge(seconde, 1)
+    assert seconde.identifiants() == premiere.identifiants()
+    assert premiere.identifiants()[0].startswith("<notification.")

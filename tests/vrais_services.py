@@ -3,6 +3,8 @@
 application under gunicorn as in production, an SMTP server that keeps what it receives, and a
 TCP server that accepts connections and never answers. ``bench/pannes.py`` uses them too."""
 
+import asyncio
+import email
 import os
 import shutil
 import signal
@@ -94,7 +96,8 @@ class RedisJetable:
 
 
 class BoiteSmtp:
-    """An SMTP server that keeps the messages it receives."""
+    """An SMTP server that keeps the messages it receives. ``sans_au_revoir``: it takes the
+    messages ("250"), then never answers the client's QUIT."""
 
     class _Gestionnaire:
         def __init__(self, messages: list) -> None:
@@ -104,11 +107,17 @@ class BoiteSmtp:
             self.messages.append(envelope)
             return "250 Message accepté"
 
-    def __init__(self) -> None:
+    class _SansAuRevoir(_Gestionnaire):
+        async def handle_QUIT(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+            await asyncio.sleep(60)
+            return "221 Au revoir"
+
+    def __init__(self, *, sans_au_revoir: bool = False) -> None:
         self.port = port_libre()
         self.messages: list = []
+        gestionnaire = self._SansAuRevoir if sans_au_revoir else self._Gestionnaire
         self._controleur = Controller(
-            self._Gestionnaire(self.messages), hostname="127.0.0.1", port=self.port
+            gestionnaire(self.messages), hostname="127.0.0.1", port=self.port
         )
 
     @property
@@ -117,6 +126,10 @@ class BoiteSmtp:
 
     def destinataires(self) -> list[str]:
         return sorted(rcpt for m in self.messages for rcpt in m.rcpt_tos)
+
+    def identifiants(self) -> list[str]:
+        """The Message-ID of each message received."""
+        return [email.message_from_bytes(m.original_content)["Message-ID"] for m in self.messages]
 
     def __enter__(self) -> "BoiteSmtp":
         self._controleur.start()
@@ -292,7 +305,9 @@ class WorkerCelery:
     """``celery worker`` in its own process, on the given broker and SMTP server, reading and
     writing the test database."""
 
-    def __init__(self, *, broker: str, smtp: str, nom: str = "travailleur") -> None:
+    def __init__(
+        self, *, broker: str, smtp: str, nom: str = "travailleur", **reglages: str
+    ) -> None:
         self.environnement = {
             "PATH": os.environ["PATH"],
             "DJANGO_SETTINGS_MODULE": "faireadmin.settings",
@@ -302,6 +317,7 @@ class WorkerCelery:
             "EMAIL_TIMEOUT": "5",
             "SECRET_KEY": "tests-du-worker",
             "PYTHONUNBUFFERED": "1",
+            **reglages,
         }
         self.nom = nom
         self.processus: subprocess.Popen | None = None

@@ -1,34 +1,85 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from faireadmin.models import BattementWorker, Notification
 
 pytestmark = pytest.mark.django_db
 
 
-def test_health_reports_database_and_broker_without_login(client, settings):
-    assert settings.REDIS_URL, "la suite tourne avec un Redis réel (REDIS_URL)"
+def sante(client) -> dict:
     response = client.get(reverse("sante"))
     assert response.status_code == 200
-    assert response.json() == {"statut": "ok", "base_de_donnees": "ok", "broker": "ok"}
+    return response.json()
+
+
+def test_health_reports_database_broker_worker_and_outbox_without_login(client, settings):
+    assert settings.REDIS_URL, "la suite tourne avec un Redis réel (REDIS_URL)"
+    BattementWorker.objects.create(nom="celery@web", vu_le=timezone.now() - dt.timedelta(seconds=5))
+    assert sante(client) == {
+        "statut": "ok",
+        "base_de_donnees": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "worker_vu_il_y_a_s": 5,
+        "notifications": "ok",
+        "notification_en_attente_la_plus_ancienne_s": None,
+    }
 
 
 def test_health_reports_a_broker_outage_without_failing(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    response = client.get(reverse("sante"))
-    assert response.status_code == 200
-    assert response.json() == {
-        "statut": "dégradé",
-        "base_de_donnees": "ok",
-        "broker": "indisponible",
-    }
+    BattementWorker.objects.create(nom="celery@web", vu_le=timezone.now())
+    etat = sante(client)
+    assert (etat["statut"], etat["broker"]) == ("dégradé", "indisponible")
+
+
+def test_health_says_when_no_worker_was_heard_lately(client, settings):
+    BattementWorker.objects.create(
+        nom="celery@mort", vu_le=timezone.now() - dt.timedelta(seconds=121)
+    )
+    etat = sante(client)
+    assert (etat["statut"], etat["worker"], etat["worker_vu_il_y_a_s"]) == (
+        "dégradé",
+        "silencieux",
+        121,
+    )
+    BattementWorker.objects.all().delete()
+    etat = sante(client)
+    assert (etat["statut"], etat["worker"], etat["worker_vu_il_y_a_s"]) == (
+        "dégradé",
+        "silencieux",
+        None,
+    )
+
+
+def test_health_gives_the_age_of_the_oldest_waiting_email(client):
+    from tests.factories import NotificationFactory
+
+    BattementWorker.objects.create(nom="celery@web", vu_le=timezone.now())
+    NotificationFactory(cree_le=timezone.now() - dt.timedelta(minutes=3))
+    etat = sante(client)
+    assert (etat["statut"], etat["notifications"]) == ("ok", "ok")
+    assert etat["notification_en_attente_la_plus_ancienne_s"] == 180
+    NotificationFactory(cree_le=timezone.now() - dt.timedelta(minutes=16))
+    NotificationFactory(
+        cree_le=timezone.now() - dt.timedelta(days=2), statut=Notification.Statut.ENVOYEE
+    )
+    etat = sante(client)
+    assert (etat["statut"], etat["notifications"]) == ("dégradé", "en retard")
+    assert etat["notification_en_attente_la_plus_ancienne_s"] == 16 * 60
 
 
 def test_health_without_broker_is_the_embedded_mode(client, settings):
     settings.REDIS_URL = ""
-    assert response_json(client) == {
-        "statut": "ok",
-        "base_de_donnees": "ok",
-        "broker": "non configuré",
-    }
+    etat = sante(client)
+    assert (etat["statut"], etat["broker"], etat["worker"]) == (
+        "ok",
+        "non configuré",
+        "non configuré",
+    )
 
 
 def test_health_is_reachable_over_plain_http_in_production(client, settings):
@@ -39,7 +90,3 @@ def test_health_is_reachable_over_plain_http_in_production(client, settings):
 
 def test_health_only_answers_get(client):
     assert client.post(reverse("sante")).status_code == 405
-
-
-def response_json(client):
-    return client.get(reverse("sante")).json()
