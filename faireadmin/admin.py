@@ -144,7 +144,17 @@ class NotificationAdmin(admin.ModelAdmin):
     actions = ["reessayer"]
     fieldsets = (
         (None, {"fields": ("nature", "objet", "periode", "destinataire", "agent")}),
-        ("Message", {"fields": ("sujet", "corps", "corps_html", "pieces_jointes")}),
+        (
+            "Message",
+            {
+                "fields": ("sujet", "corps", "corps_html", "pieces_jointes", "liens_secrets"),
+                "description": (
+                    "Les liens qui ouvrent un accès sans connexion (mot de passe, annulation) "
+                    "ne sont jamais enregistrés : le texte en garde la place, le lien est "
+                    "fabriqué au moment de l'envoi."
+                ),
+            },
+        ),
         (
             "Envoi",
             {

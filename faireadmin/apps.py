@@ -23,8 +23,19 @@ class FaireAdminConfig(AppConfig):
         from faireadmin.sso import verifier_reglages
 
         checks.register(verifier_reglages, checks.Tags.security)
+        self._liens_secrets()
         self._journal_de_securite()
         self._cache()
+
+    def _liens_secrets(self) -> None:
+        from faireadmin import outbox
+        from faireadmin.forms import LIEN_DE_REINITIALISATION, lien_de_reinitialisation
+
+        outbox.enregistrer_lien(
+            LIEN_DE_REINITIALISATION,
+            "lien pour choisir un nouveau mot de passe",
+            lien_de_reinitialisation,
+        )
 
     def _journal_de_securite(self) -> None:
         from django.contrib.admin.models import LogEntry

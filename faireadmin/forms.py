@@ -1,14 +1,19 @@
 import time
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.template import loader
+from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from faireadmin import audit, outbox
-from faireadmin.models import EvenementSecurite
+from faireadmin.models import Agent, EvenementSecurite
 from faireadmin.sso import sso_actif
 
 Nature = EvenementSecurite.Nature
@@ -113,8 +118,9 @@ class MotDePasseOublieForm(PasswordResetForm):
     ) -> None:
         """Through the outbox, like every e-mail: the page answers at once whether or not an
         account exists (no timing to tell), and a mail server outage is retried. The link
-        is not kept once sent."""
+        is never stored: it is made when the e-mail leaves (``lien_de_reinitialisation``)."""
         user = context["user"]
+        context = {**context, "lien": outbox.marque(LIEN_DE_REINITIALISATION)}
         outbox.notifier(
             nature="compte.mot_de_passe",
             objet=f"agent:{user.pk}",
@@ -122,4 +128,21 @@ class MotDePasseOublieForm(PasswordResetForm):
             periode=str(time.time_ns()),
             sujet=loader.render_to_string(subject_template_name, context),
             corps=loader.render_to_string(email_template_name, context),
+            liens={LIEN_DE_REINITIALISATION: {"agent": user.pk}},
         )
+
+
+LIEN_DE_REINITIALISATION = "reinitialisation"
+
+
+def lien_de_reinitialisation(*, agent: int) -> str:
+    """The reset link, made as the e-mail leaves: valid one hour from then, and once."""
+    compte = Agent.objects.get(pk=agent)
+    chemin = reverse(
+        "mot_de_passe_nouveau",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(compte.pk)),
+            "token": default_token_generator.make_token(compte),
+        },
+    )
+    return settings.FAIREADMIN["SITE_URL"] + chemin

@@ -185,6 +185,13 @@ class Notification(models.Model):
         "version HTML du message", blank=True, help_text="Facultative ; le texte reste envoyé."
     )
     pieces_jointes = models.JSONField("pièces jointes", default=list, blank=True)
+    liens_secrets = models.JSONField(
+        "liens personnels",
+        default=dict,
+        blank=True,
+        help_text="Les liens qui ouvrent un accès sans connexion ne sont jamais enregistrés : "
+        "ils sont fabriqués à l'envoi, à partir de ces identifiants.",
+    )
     statut = models.CharField(
         "statut", max_length=12, choices=Statut.choices, default=Statut.EN_ATTENTE
     )

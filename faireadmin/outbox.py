@@ -21,7 +21,8 @@ Message-ID (``identifiant_du_message``), by which mail systems recognise a resen
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from email.utils import parseaddr
 from functools import partial
 
@@ -48,9 +49,34 @@ def piece_jointe(nom: str, contenu: str, type_mime: str) -> dict[str, str]:
     return {"nom": nom, "contenu": contenu, "type": type_mime}
 
 
-# Messages that carry a secret (a password reset link): their text is not kept once sent.
-NATURES_A_EFFACER = {"compte.mot_de_passe"}
-TEXTE_EFFACE_APRES_ENVOI = "(texte effacé après l'envoi : il contenait un lien de connexion)"
+# --- Secret links ---------------------------------------------------------------------------
+# A link that opens something without a login (reset a password, cancel a registration) is
+# never written in the outbox, where the operators and the database would read it: the text
+# holds a marker, and the link is made when the message is sent, by the function its kind
+# registered, from the ids the notification keeps.
+@dataclass(frozen=True)
+class SorteDeLien:
+    libelle: str
+    fabriquer: Callable[..., str]
+
+
+SORTES_DE_LIENS: dict[str, SorteDeLien] = {}
+
+
+def enregistrer_lien(sorte: str, libelle: str, fabriquer: Callable[..., str]) -> None:
+    """Each application registers the secret links its e-mails carry (in its ready())."""
+    SORTES_DE_LIENS[sorte] = SorteDeLien(libelle, fabriquer)
+
+
+def marque(sorte: str) -> str:
+    """What the stored text says where the link of ``sorte`` will be."""
+    return f"[{SORTES_DE_LIENS[sorte].libelle} : ajouté à l'envoi]"
+
+
+def _avec_les_liens(texte: str, liens: dict[str, str]) -> str:
+    for sorte, lien in liens.items():
+        texte = texte.replace(marque(sorte), lien)
+    return texte
 
 
 def notifier(
@@ -62,12 +88,14 @@ def notifier(
     corps: str,
     corps_html: str = "",
     pieces_jointes: Iterable[dict[str, str]] = (),
+    liens: dict[str, dict[str, int | str]] | None = None,
     periode: str = "",
     maintenant: dt.datetime | None = None,
 ) -> Notification | None:
     """Puts an e-mail in the outbox, within the current transaction, and sends it after the
     commit. Returns None when this notification (same nature, objet, recipient and period)
-    already exists: it is never written, hence never sent, twice."""
+    already exists: it is never written, hence never sent, twice. ``liens``: for each secret
+    link of the text (written as ``marque(sorte)``), the ids its sort makes it from."""
     agent = destinataire if isinstance(destinataire, Agent) else None
     adresse = agent.email if agent else str(destinataire)
     sujet = Truncator(" ".join(sujet.split())).chars(SUJET_MAX)
@@ -83,6 +111,7 @@ def notifier(
                 corps=corps,
                 corps_html=corps_html,
                 pieces_jointes=list(pieces_jointes),
+                liens_secrets=liens or {},
                 cree_le=maintenant or timezone.now(),
             )
     except IntegrityError:
@@ -118,16 +147,21 @@ def identifiant_du_message(notification: Notification) -> str:
 
 
 def _message(notification: Notification) -> EmailMultiAlternatives:
+    """The e-mail as it leaves, its secret links made now (never stored)."""
+    liens = {
+        sorte: SORTES_DE_LIENS[sorte].fabriquer(**parametres)
+        for sorte, parametres in notification.liens_secrets.items()
+    }
     message = EmailMultiAlternatives(
         subject=notification.sujet,
-        body=notification.corps,
+        body=_avec_les_liens(notification.corps, liens),
         to=[notification.destinataire],
         headers={"Message-ID": identifiant_du_message(notification)},
     )
     if notification.corps_html:
-        message.attach_alternative(notification.corps_html, "text/html")
+        message.attach_alternative(_avec_les_liens(notification.corps_html, liens), "text/html")
     for piece in notification.pieces_jointes:
-        message.attach(piece["nom"], piece["contenu"], piece["type"])
+        message.attach(piece["nom"], _avec_les_liens(piece["contenu"], liens), piece["type"])
     return message
 
 
@@ -166,8 +200,6 @@ def envoyer(pk: int) -> Notification | None:
                 notification.statut = Statut.ENVOYEE
                 notification.envoyee_le = timezone.now()
                 notification.derniere_erreur = ""
-                if notification.nature in NATURES_A_EFFACER:
-                    notification.corps, notification.corps_html = TEXTE_EFFACE_APRES_ENVOI, ""
             notification.save()
             return notification
     finally:  # after the commit: saying goodbye to the server can no longer cause a resend

@@ -150,7 +150,9 @@ class InscriptionAdmin(admin.ModelAdmin):
 class AbonnementCalendrierAdmin(admin.ModelAdmin):
     list_display = ["agent", "cree_le"]
     search_fields = ["agent__email", "agent__last_name"]
-    readonly_fields = ["agent", "jeton", "cree_le"]
+    # The secret address is never shown: it is not stored (see AbonnementCalendrier).
+    fields = ("agent", "cree_le")
+    readonly_fields = ("agent", "cree_le")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,7 +1,9 @@
 import datetime as dt
+import hashlib
 import secrets
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -270,11 +272,36 @@ class Inscription(models.Model):
 
 
 def nouveau_jeton() -> str:
+    """Kept for migration 0002 (the tokens were stored then; see AbonnementCalendrier)."""
     return secrets.token_urlsafe(24)
 
 
+def nouvelle_graine() -> str:
+    return secrets.token_urlsafe(12)
+
+
+SEL_CALENDRIER = "journees.calendrier"
+
+
+class AbonnementCalendrierQuerySet(models.QuerySet["AbonnementCalendrier"]):
+    def du_jeton(self, jeton: str) -> "AbonnementCalendrier | None":
+        """The subscription whose secret address ends with ``jeton``, or None."""
+        try:
+            agent, graine = signing.Signer(salt=SEL_CALENDRIER).unsign(jeton).split(".", 1)
+            return self.get(agent_id=int(agent), graine=graine)
+        except (signing.BadSignature, ValueError, AbonnementCalendrier.DoesNotExist):
+            pass
+        # An address given before the tokens stopped being stored (migration 0004).
+        empreinte = hashlib.sha256(jeton.encode()).hexdigest()
+        return self.filter(empreinte_ancienne=empreinte).first()
+
+
 class AbonnementCalendrier(models.Model):
-    """The secret address of an agent's calendar feed (their journées, for calendar clients)."""
+    """The secret address of an agent's calendar feed (their journées, for calendar clients).
+
+    The token is not stored: it is signed with the site's key from the agent and a random
+    ``graine``, which alone opens nothing. Neither the admin nor a copy of the database shows a
+    working address; a new ``graine`` (« renouveler l'adresse ») stops the old one."""
 
     agent = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -282,8 +309,20 @@ class AbonnementCalendrier(models.Model):
         on_delete=models.CASCADE,
         related_name="abonnement_calendrier",
     )
-    jeton = models.CharField("jeton", max_length=64, unique=True, default=nouveau_jeton)
+    graine = models.CharField("graine", max_length=32, default=nouvelle_graine, editable=False)
+    empreinte_ancienne = models.CharField(
+        "empreinte de l'adresse d'avant 2026-12",
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="SHA-256 d'une adresse donnée quand les jetons étaient enregistrés : elle "
+        "marche jusqu'au prochain renouvellement.",
+    )
     cree_le = models.DateTimeField("créé le", default=timezone.now)
+
+    objects = AbonnementCalendrierQuerySet.as_manager()
 
     class Meta:
         verbose_name = "abonnement au calendrier"
@@ -291,3 +330,7 @@ class AbonnementCalendrier(models.Model):
 
     def __str__(self) -> str:
         return f"Calendrier de {self.agent}"
+
+    @property
+    def jeton(self) -> str:
+        return signing.Signer(salt=SEL_CALENDRIER).sign(f"{self.agent_id}.{self.graine}")

@@ -24,9 +24,10 @@ SUJETS = {
 }
 
 
-def jeton_annulation(inscription: Inscription) -> str:
+def jeton_annulation(inscription: Inscription | int) -> str:
     """The same link in every e-mail about a registration; it only ever cancels that one."""
-    return signing.Signer(salt=SEL_ANNULATION).sign(str(inscription.pk))
+    pk = inscription.pk if isinstance(inscription, Inscription) else inscription
+    return signing.Signer(salt=SEL_ANNULATION).sign(str(pk))
 
 
 def inscription_du_jeton(jeton: str) -> int:
@@ -34,7 +35,11 @@ def inscription_du_jeton(jeton: str) -> int:
     return int(signing.Signer(salt=SEL_ANNULATION).unsign(jeton))
 
 
-def lien_annulation(inscription: Inscription) -> str:
+LIEN_ANNULATION = "annulation"
+
+
+def lien_annulation(*, inscription: int) -> str:
+    """The cancellation link, made as the e-mail leaves (never stored in the outbox)."""
     chemin = reverse("annulation_par_lien", kwargs={"jeton": jeton_annulation(inscription)})
     return settings.FAIREADMIN["SITE_URL"] + chemin
 
@@ -47,7 +52,7 @@ def notifier(inscription: Inscription, evenement: str, *, periode: str = "") -> 
         "journee": journee,
         "agent": inscription.agent,
         "lien_journee": settings.FAIREADMIN["SITE_URL"] + journee.get_absolute_url(),
-        "lien_annulation": lien_annulation(inscription),
+        "lien_annulation": outbox.marque(LIEN_ANNULATION),
     }
     return outbox.notifier(
         nature=f"inscription.{evenement}",
@@ -56,6 +61,7 @@ def notifier(inscription: Inscription, evenement: str, *, periode: str = "") -> 
         periode=periode,
         sujet=SUJETS[evenement].format(titre=journee.titre, date=f"{journee.date:%d/%m/%Y}"),
         corps=render_to_string(f"journees/courriels/{evenement}.txt", contexte),
+        liens={LIEN_ANNULATION: {"inscription": inscription.pk}},
         pieces_jointes=[
             outbox.piece_jointe(
                 "journee.ics", calendrier.invitation(inscription).decode(), "text/calendar"

@@ -253,10 +253,8 @@ def ics_journee(request: Requete, pk: int) -> HttpResponse:
 @require_GET
 def flux_calendrier(request: Requete, jeton: str) -> HttpResponse:
     """The personal feed calendar clients subscribe to: the secret token is the credential."""
-    abonnement = get_object_or_404(
-        AbonnementCalendrier.objects.select_related("agent"), jeton=jeton
-    )
-    if not abonnement.agent.is_active:
+    abonnement = AbonnementCalendrier.objects.select_related("agent").du_jeton(jeton)
+    if abonnement is None or not abonnement.agent.is_active:
         raise Http404("Abonnement inconnu.")
     inscriptions = selectors.inscriptions_du_calendrier(agent=abonnement.agent)
     return _reponse_ics(calendrier.calendrier(inscriptions), "faire-administration.ics")

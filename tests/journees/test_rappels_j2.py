@@ -28,5 +28,7 @@ def test_j2_reminds_confirmed_registrants_of_the_day_after_tomorrow_once():
     assert (rappel.destinataire, rappel.nature) == (confirmee.agent.email, "inscription.rappel_j2")
     assert rappel.sujet.startswith("Rappel :") and "après-demain" in rappel.sujet
     assert apres_demain.lieu in rappel.corps
-    assert "/annulation/" in rappel.corps
+    # The cancellation link is made when the e-mail leaves, never stored.
+    assert rappel.liens_secrets == {"annulation": {"inscription": confirmee.pk}}
+    assert "[lien pour annuler l'inscription : ajouté à l'envoi]" in rappel.corps
     assert rappel.pieces_jointes[0]["nom"] == "journee.ics"
