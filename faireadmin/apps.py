@@ -46,10 +46,11 @@ class FaireAdminConfig(AppConfig):
         )
         from django.db.models.signals import pre_save
 
-        from faireadmin import audit, middleware
+        from faireadmin import audit, middleware, verrouillage
         from faireadmin.models import Agent
 
         user_logged_in.connect(audit.a_la_connexion, dispatch_uid="audit:connexion")
+        user_logged_in.connect(verrouillage.a_la_connexion, dispatch_uid="appareil:connexion")
         user_logged_in.connect(middleware.a_la_connexion, dispatch_uid="session:connexion")
         user_login_failed.connect(audit.a_l_echec, dispatch_uid="audit:echec")
         user_logged_out.connect(audit.a_la_deconnexion, dispatch_uid="audit:deconnexion")

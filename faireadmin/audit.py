@@ -6,7 +6,6 @@ agent's groups and flags, admin changes from Django's own admin log; exports are
 the views that produce them."""
 
 import datetime as dt
-import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -14,29 +13,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from faireadmin.models import Agent, EvenementSecurite
+from faireadmin.proxy import adresse_client
 
 Nature = EvenementSecurite.Nature
-
-
-def adresse_client(request: HttpRequest | None) -> str | None:
-    """The client's address: REMOTE_ADDR, or behind our reverse proxy the last address of
-    X-Forwarded-For (the one the proxy added; earlier ones are the client's to forge)."""
-    if request is None:
-        return None
-    if settings.ADRESSE_CLIENT_PAR_PROXY:
-        transmises = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if transmises and _adresse_valide(transmises.split(",")[-1].strip()):
-            return transmises.split(",")[-1].strip()
-    adresse = request.META.get("REMOTE_ADDR") or ""
-    return adresse if _adresse_valide(adresse) else None
-
-
-def _adresse_valide(adresse: str) -> bool:
-    try:
-        ipaddress.ip_address(adresse)
-    except ValueError:
-        return False
-    return True
 
 
 def consigner(
@@ -45,6 +24,7 @@ def consigner(
     agent: Agent | None = None,
     request: HttpRequest | None = None,
     identifiant: str = "",
+    appareil: str = "",
     **details: Any,
 ) -> EvenementSecurite:
     return EvenementSecurite.objects.create(
@@ -52,6 +32,7 @@ def consigner(
         agent=agent if agent is not None and agent.pk else None,
         identifiant=identifiant[:254],
         adresse_ip=adresse_client(request),
+        appareil=appareil,
         details=details,
     )
 

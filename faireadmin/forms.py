@@ -20,22 +20,31 @@ Nature = EvenementSecurite.Nature
 
 
 class VerificationDuVerrou:
-    """Says in French why a login was refused when the password backend found the account
-    locked out from this address (faireadmin.verrouillage: the one place that checks)."""
+    """Says in French why a login was refused when the password backend found it locked out
+    (faireadmin.verrouillage: the one place that checks)."""
 
     def clean(self):
         try:
             return super().clean()  # type: ignore[misc]
         except ValidationError:
-            jusqua = getattr(self.request, "verrouille_jusqua", None)  # type: ignore[attr-defined]
-            if jusqua is None:
+            verrou = getattr(self.request, "verrou", None)  # type: ignore[attr-defined]
+            if verrou is None:
                 raise
-            heure = formats.time_format(timezone.localtime(jusqua), "G\\hi")
-            raise ValidationError(
-                f"Trop d'essais infructueux : ce compte est bloqué depuis cette adresse "
-                f"jusqu'à {heure}. Réessayez plus tard, ou réinitialisez votre mot de passe.",
-                code="verrouille",
-            ) from None
+            heure = formats.time_format(timezone.localtime(verrou.jusqua), "G\\hi")
+            if verrou.par_adresse:
+                message = (
+                    "Trop d'essais infructueux depuis cette adresse : les connexions depuis un "
+                    f"appareil inconnu y sont suspendues jusqu'à {heure}. Depuis un appareil où "
+                    "vous vous êtes déjà connecté·e, vous pouvez vous connecter."
+                )
+            else:
+                message = (
+                    "Trop d'essais infructueux : ce compte est bloqué jusqu'à "
+                    f"{heure} sur les appareils où il ne s'est encore jamais connecté. "
+                    "Connectez-vous depuis votre appareil habituel, réessayez plus tard, ou "
+                    "réinitialisez votre mot de passe."
+                )
+            raise ValidationError(message, code="verrouille") from None
 
 
 class ConnexionForm(VerificationDuVerrou, AuthenticationForm):

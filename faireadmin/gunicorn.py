@@ -1,6 +1,7 @@
 """gunicorn's settings for production (the Dockerfile, docker-compose.yml and make bench use
 them): `gunicorn -c python:faireadmin.gunicorn faireadmin.wsgi`. Environment variables:
-PORT (8000), WEB_CONCURRENCY (workers: 2 * cores + 1), GUNICORN_ACCESS_LOG ("-": stdout)."""
+PORT (8000), WEB_CONCURRENCY (workers: 2 * cores + 1), GUNICORN_ACCESS_LOG ("-": stdout),
+PROXIES_DE_CONFIANCE (the reverse proxies, as for Django: loopback by default)."""
 
 import multiprocessing
 import os
@@ -16,5 +17,8 @@ graceful_timeout = 20
 max_requests = 5000
 max_requests_jitter = 500
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
-# The reverse proxy is the only client; it sets X-Forwarded-Proto and X-Forwarded-For.
-forwarded_allow_ips = "*"
+# The access log masks the addresses that are credentials (calendar, cancellation, reset).
+logger_class = "faireadmin.journaux.JournalSansJetons"
+# Only our reverse proxies may set X-Forwarded-Proto (and Django only believes their
+# X-Forwarded-For: faireadmin/proxy.py). Never "*": whoever reaches the port would choose.
+forwarded_allow_ips = os.environ.get("PROXIES_DE_CONFIANCE", "127.0.0.1,::1")

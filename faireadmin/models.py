@@ -258,6 +258,13 @@ class EvenementSecurite(models.Model):
         "identifiant saisi", max_length=254, blank=True, help_text="Pour les échecs de connexion."
     )
     adresse_ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    appareil = models.CharField(
+        "appareil de confiance",
+        max_length=40,
+        blank=True,
+        help_text="Pour un échec de connexion : le navigateur où ce compte s'est déjà connecté "
+        "(son cookie d'appareil), vide pour un navigateur inconnu.",
+    )
     details = models.JSONField("détails", default=dict, blank=True)
     cree_le = models.DateTimeField("date", default=timezone.now, db_index=True)
 
@@ -265,7 +272,12 @@ class EvenementSecurite(models.Model):
         verbose_name = "événement de sécurité"
         verbose_name_plural = "événements de sécurité"
         ordering = ["-cree_le", "-id"]
-        indexes = [models.Index(fields=["nature", "-cree_le"], name="securite_nature_idx")]
+        indexes = [
+            models.Index(fields=["nature", "-cree_le"], name="securite_nature_idx"),
+            # The lockout's counts: per account, per address.
+            models.Index(fields=["nature", "identifiant", "cree_le"], name="securite_compte_idx"),
+            models.Index(fields=["nature", "adresse_ip", "cree_le"], name="securite_adresse_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_nature_display()} · {self.cree_le:%d/%m/%Y %H:%M}"

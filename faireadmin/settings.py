@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads them: forwarded headers from anyone but our proxies are dropped.
+    "faireadmin.proxy.entetes_du_proxy",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "faireadmin.middleware.vary_htmx",
     "faireadmin.middleware.session_glissante",
+    "faireadmin.verrouillage.cookie_d_appareil",
 ]
 
 ROOT_URLCONF = "faireadmin.urls"
@@ -209,6 +212,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Security -----------------------------------------------------------------------------
+# The reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are
+# believed; the same headers from anyone else are dropped (faireadmin/proxy.py). gunicorn
+# reads the same variable.
+PROXIES_DE_CONFIANCE = env.list("PROXIES_DE_CONFIANCE", default=["127.0.0.1", "::1"])
 # Behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto (see README).
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -246,14 +253,14 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Brute force (faireadmin/verrouillage.py) ----------------------------------------------
-# Five failures for one account from one address lock that pair out for 15 minutes. Not by
-# address alone: the Region's agents share a few outgoing addresses. (django-axes would do,
-# but its application label, « axes », is the name of our axes de progrès.)
+# Device cookies (OWASP): five failures lock an account for 15 minutes in every browser where
+# it never logged in, not in those where it did (the Region's agents share a few outgoing
+# addresses: an attacker must not lock a colleague out). Beyond 20 failures from one address
+# without a device cookie, whatever the accounts, that address is held back as long.
+# (django-axes would do, but its application label, « axes », is our axes de progrès'.)
 VERROUILLAGE_ECHECS = env.int("VERROUILLAGE_ECHECS", default=5)
+VERROUILLAGE_ECHECS_PAR_ADRESSE = env.int("VERROUILLAGE_ECHECS_PAR_ADRESSE", default=20)
 VERROUILLAGE_MINUTES = env.int("VERROUILLAGE_MINUTES", default=15)
-# Behind the reverse proxy (USE_X_FORWARDED_PROTO), the client's address is the last one of
-# X-Forwarded-For, added by the proxy.
-ADRESSE_CLIENT_PAR_PROXY = env.bool("USE_X_FORWARDED_PROTO", default=False)
 
 # --- Single sign-on (OpenID Connect: Keycloak, ADFS, LemonLDAP::NG…) ------------------------
 # Active when OIDC_RP_CLIENT_ID is set; see README, « Authentification unique ».
@@ -280,8 +287,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"simple": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "simple"}},
+    # No secret in the logs: the addresses that are credentials are masked (faireadmin/journaux.py).
+    "filters": {"sans_jetons": {"()": "faireadmin.journaux.FiltreJetons"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "simple",
+            "filters": ["sans_jetons"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own loggers write through the same handler (and its filter), not their own.
+    "loggers": {
+        nom: {"handlers": ["console"], "propagate": False}
+        for nom in ("django", "django.request", "django.server", "django.security")
+    },
 }
 
 # --- Application --------------------------------------------------------------------------

@@ -1,59 +1,156 @@
-"""Brute force protection: after VERROUILLAGE_ECHECS failed logins for one account from one
-address within VERROUILLAGE_MINUTES, that pair is locked out until the last failure is that
-old. Counted from the security log, so every web process sees the same count. The attempts on
-one pair are serialised (a PostgreSQL advisory lock held from the count to the record of the
-failure): attempts sent in parallel cannot all pass the count. A successful login from that
-address, or a password reset, starts the count again."""
+"""Brute force protection with device cookies (OWASP, « Slow Down Online Guessing Attacks
+with Device Cookies »), so that an attacker cannot lock a colleague out from a shared address.
+
+- A browser that logged in successfully keeps a **device cookie**: signed, bound to that
+  account, renewed at each login. Its failures are counted for it alone: after
+  VERROUILLAGE_ECHECS of them within VERROUILLAGE_MINUTES, that cookie is no longer trusted,
+  and the browser is treated as any other.
+- Failures **without** a valid device cookie are counted per account: after
+  VERROUILLAGE_ECHECS within VERROUILLAGE_MINUTES, the account is locked for every browser
+  without its cookie, whatever its address; those that have it still log in.
+- Failures without a valid device cookie are also counted per address, whatever the account:
+  beyond VERROUILLAGE_ECHECS_PAR_ADRESSE, that address is held back (password spraying).
+
+Counted from the security log, so every web process sees the same counts. The attempts on
+one account are serialised (a PostgreSQL advisory lock held from the count to the record of
+the failure): attempts sent in parallel cannot all pass the count. A password reset starts
+the account's count again; the lockouts end VERROUILLAGE_MINUTES after the last failure."""
 
 import datetime as dt
 import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Max, Q
-from django.http import HttpRequest
+from django.db.models import Max, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from faireadmin import audit
 from faireadmin.models import Agent, EvenementSecurite
 
 Nature = EvenementSecurite.Nature
+COOKIE_APPAREIL = "appareil"
+SEL_APPAREIL = "faireadmin.verrouillage.appareil"
+DUREE_APPAREIL = 180 * 24 * 60 * 60  # a device not used for six months is a stranger again
 
 
-def verrouille_jusqua(
-    identifiant: str, adresse: str | None, maintenant: dt.datetime | None = None
+# --- Device cookies -------------------------------------------------------------------------
+def appareil_de(request: HttpRequest | None, identifiant: str) -> str:
+    """The nonce of this browser's device cookie for ``identifiant``, or "" (none, forged,
+    expired, or another account's)."""
+    if request is None:
+        return ""
+    try:
+        valeur = signing.loads(
+            request.COOKIES.get(COOKIE_APPAREIL, ""), salt=SEL_APPAREIL, max_age=DUREE_APPAREIL
+        )
+    except signing.BadSignature:
+        return ""
+    if not isinstance(valeur, dict) or valeur.get("compte") != identifiant:
+        return ""
+    return str(valeur.get("jeton", ""))
+
+
+def nouvel_appareil(identifiant: str) -> str:
+    return signing.dumps(
+        {"compte": identifiant, "jeton": secrets.token_urlsafe(16)}, salt=SEL_APPAREIL
+    )
+
+
+def a_la_connexion(sender: Any, request: HttpRequest, user: Agent, **kwargs: Any) -> None:
+    """Receiver of user_logged_in: a password login gives (renews) this browser's cookie."""
+    backend = getattr(user, "backend", "") or ""  # set by login(): which backend let them in
+    if request is not None and backend.endswith("ConnexionProtegee"):
+        request.appareil_a_poser = nouvel_appareil(user.email)  # type: ignore[attr-defined]
+
+
+def cookie_d_appareil(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Middleware: sets the device cookie a login asked for."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        valeur = getattr(request, "appareil_a_poser", None)
+        if valeur:
+            response.set_cookie(
+                COOKIE_APPAREIL,
+                valeur,
+                max_age=DUREE_APPAREIL,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    return middleware
+
+
+# --- Counting -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Verrou:
+    jusqua: dt.datetime
+    par_adresse: bool  # the address is held back, rather than the account
+
+
+def _fin(
+    echecs: QuerySet[EvenementSecurite], seuil: int, duree: dt.timedelta
 ) -> dt.datetime | None:
-    """Until when this account is locked out from this address, or None."""
-    maintenant = maintenant or timezone.now()
-    duree = dt.timedelta(minutes=settings.VERROUILLAGE_MINUTES)
-    evenements = EvenementSecurite.objects.filter(
-        identifiant=Agent.objects.normalize_email(identifiant)
-    )
-    depuis = maintenant - duree
-    remise_a_zero = evenements.filter(
-        Q(nature=Nature.CONNEXION, adresse_ip=adresse)
-        | Q(nature=Nature.MOT_DE_PASSE, details__operation="réinitialisation")
-    ).aggregate(m=Max("cree_le"))["m"]
-    if remise_a_zero and remise_a_zero > depuis:
-        depuis = remise_a_zero
-    echecs = evenements.filter(
-        nature=Nature.ECHEC_CONNEXION, adresse_ip=adresse, cree_le__gt=depuis
-    )
-    if echecs.count() < settings.VERROUILLAGE_ECHECS:
+    if echecs.count() < seuil:
         return None
     derniere = echecs.aggregate(m=Max("cree_le"))["m"]
     return derniere + duree if derniere else None
 
 
-def _une_tentative_a_la_fois(identifiant: str, adresse: str | None) -> None:
-    """Until the transaction ends, other attempts on this pair wait (PostgreSQL; the SQLite
-    of ``make run`` serves one request at a time)."""
+def verrou(
+    identifiant: str,
+    adresse: str | None,
+    appareil: str = "",
+    maintenant: dt.datetime | None = None,
+) -> tuple[Verrou | None, str]:
+    """Why this attempt is refused before its password is even checked (or None), and the
+    device it counts for ("" : an untrusted browser, whose failures count for the account and
+    the address; a device cookie past its own limit is no longer trusted)."""
+    maintenant = maintenant or timezone.now()
+    duree = dt.timedelta(minutes=settings.VERROUILLAGE_MINUTES)
+    depuis = maintenant - duree
+    echecs = EvenementSecurite.objects.filter(nature=Nature.ECHEC_CONNEXION, cree_le__gt=depuis)
+    compte = echecs.filter(identifiant=identifiant)
+    remise_a_zero = EvenementSecurite.objects.filter(
+        identifiant=identifiant,
+        nature=Nature.MOT_DE_PASSE,
+        details__operation="réinitialisation",
+        cree_le__gt=depuis,
+    ).aggregate(m=Max("cree_le"))["m"]
+    if remise_a_zero:
+        compte = compte.filter(cree_le__gt=remise_a_zero)
+    seuil = settings.VERROUILLAGE_ECHECS
+    if appareil and _fin(compte.filter(appareil=appareil), seuil, duree) is None:
+        return None, appareil  # a trusted browser: only its own failures count
+    if jusqua := _fin(compte.filter(appareil=""), seuil, duree):
+        return Verrou(jusqua, par_adresse=False), ""
+    if adresse and (
+        jusqua := _fin(
+            echecs.filter(adresse_ip=adresse, appareil=""),
+            settings.VERROUILLAGE_ECHECS_PAR_ADRESSE,
+            duree,
+        )
+    ):
+        return Verrou(jusqua, par_adresse=True), ""
+    return None, ""
+
+
+def _une_tentative_a_la_fois(identifiant: str) -> None:
+    """Until the transaction ends, other attempts on this account wait (PostgreSQL; the
+    SQLite of ``make run`` serves one request at a time)."""
     if connection.vendor != "postgresql":
         return
-    empreinte = hashlib.sha256(f"connexion:{identifiant}:{adresse}".encode()).digest()
+    empreinte = hashlib.sha256(f"connexion:{identifiant}".encode()).digest()
     with connection.cursor() as curseur:
         curseur.execute(
             "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(empreinte[:8], "big", signed=True)]
@@ -61,8 +158,8 @@ def _une_tentative_a_la_fois(identifiant: str, adresse: str | None) -> None:
 
 
 class ConnexionProtegee(ModelBackend):
-    """Login by e-mail and password, refused while the account is locked out from this
-    address (PermissionDenied also stops Django from trying the other backends)."""
+    """Login by e-mail and password, refused while locked out for this browser (see above;
+    PermissionDenied also stops Django from trying the other backends)."""
 
     def authenticate(
         self,
@@ -76,25 +173,27 @@ class ConnexionProtegee(ModelBackend):
         identifiant = Agent.objects.normalize_email(username)
         adresse = audit.adresse_client(request)
         with transaction.atomic():
-            _une_tentative_a_la_fois(identifiant, adresse)
-            verrouille = verrouille_jusqua(identifiant, adresse)
+            _une_tentative_a_la_fois(identifiant)
+            refus, appareil = verrou(identifiant, adresse, appareil_de(request, identifiant))
             agent = (
                 None
-                if verrouille
+                if refus
                 else super().authenticate(request, username=username, password=password, **kwargs)
             )
             if agent is None:
                 # Recorded here, under the lock, so that the next attempt counts it.
                 audit.consigner(
-                    Nature.VERROUILLAGE if verrouille else Nature.ECHEC_CONNEXION,
+                    Nature.VERROUILLAGE if refus else Nature.ECHEC_CONNEXION,
                     agent=Agent.objects.filter(email=identifiant).first(),
                     request=request,
                     identifiant=identifiant,
+                    appareil=appareil,
+                    **({"par_adresse": True} if refus and refus.par_adresse else {}),
                 )
                 if request is not None:
                     request.echec_consigne = True  # type: ignore[attr-defined]
-        if verrouille:
+        if refus:
             if request is not None:  # for the login form's message
-                request.verrouille_jusqua = verrouille  # type: ignore[attr-defined]
+                request.verrou = refus  # type: ignore[attr-defined]
             raise PermissionDenied("Compte verrouillé.")
         return agent

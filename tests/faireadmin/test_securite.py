@@ -29,19 +29,110 @@ def essayer(client, mot_de_passe, adresse="10.0.0.1"):
     )
 
 
-# --- Brute force --------------------------------------------------------------------------
-def test_five_failures_lock_the_account_from_that_address(client):
+# --- Brute force (device cookies) --------------------------------------------------------
+def test_five_failures_lock_the_account_in_every_unknown_browser(client):
     AgentFactory(email=EMAIL)
     for _ in range(5):
         assert essayer(client, "mauvais").status_code == 200
     bloque = essayer(client, MOT_DE_PASSE)  # even the right password
     assert bloque.status_code == 429
-    assert "Trop d'essais infructueux : ce compte est bloqué depuis cette adresse" in texte(bloque)
+    assert "ce compte est bloqué jusqu'à" in texte(bloque)
+    assert "sur les appareils où il ne s'est encore jamais connecté" in texte(bloque)
     assert "_auth_user_id" not in client.session
     assert EvenementSecurite.objects.filter(nature=Nature.ECHEC_CONNEXION).count() == 5
     assert EvenementSecurite.objects.filter(nature=Nature.VERROUILLAGE).count() == 1
-    # Another address (a colleague behind another gateway) is not locked out.
-    assert essayer(Client(), MOT_DE_PASSE, adresse="10.0.0.2").status_code == 302
+    # Whatever the address: rotating addresses gives an attacker nothing.
+    assert essayer(Client(), MOT_DE_PASSE, adresse="10.0.0.2").status_code == 429
+
+
+def test_a_colleague_who_logged_in_before_still_logs_in_from_the_same_address(client):
+    """The attacker shares the colleague's outgoing address and knows their e-mail: the
+    colleague's browser, where they logged in before, is not locked out."""
+    AgentFactory(email=EMAIL)
+    collegue = Client()
+    assert essayer(collegue, MOT_DE_PASSE).status_code == 302  # yesterday: a device cookie
+    assert collegue.cookies["appareil"]["httponly"]
+    collegue.post(reverse("deconnexion"))
+    for _ in range(12):
+        essayer(client, "mauvais")  # the attacker, no cookie, same address
+    assert essayer(client, MOT_DE_PASSE).status_code == 429
+    assert essayer(collegue, MOT_DE_PASSE).status_code == 302
+    assert "_auth_user_id" in collegue.session
+
+
+def test_the_admin_too_logs_in_from_their_browser_while_attacked(client):
+    Agent.objects.create_superuser(EMAIL, MOT_DE_PASSE)
+    administrateur = Client()
+    connexion = {"username": EMAIL, "password": MOT_DE_PASSE}
+    assert administrateur.post(reverse("admin:login"), connexion).status_code == 302
+    administrateur.post(reverse("admin:logout"))
+    for _ in range(6):
+        essayer(client, "mauvais")
+    refus = client.post(reverse("admin:login"), connexion, REMOTE_ADDR="10.0.0.1")
+    assert "Trop d'essais infructueux" in texte(refus)
+    assert administrateur.post(reverse("admin:login"), connexion).status_code == 302
+
+
+def test_a_trusted_browser_has_its_own_limit(client):
+    AgentFactory(email=EMAIL)
+    assert essayer(client, MOT_DE_PASSE).status_code == 302
+    client.post(reverse("deconnexion"))
+    for _ in range(5):
+        assert essayer(client, "mauvais").status_code == 200
+    # Past its own limit the cookie is no longer trusted: the browser is an unknown one,
+    # whose five failures lock the account for the unknown browsers.
+    for _ in range(5):
+        assert essayer(client, "mauvais").status_code == 200
+    assert essayer(client, MOT_DE_PASSE).status_code == 429
+    assert essayer(Client(), MOT_DE_PASSE).status_code == 429
+
+
+def test_a_forged_or_borrowed_device_cookie_is_worth_nothing(client):
+    AgentFactory(email=EMAIL)
+    autre = AgentFactory(email="autre@region.example")
+    voisin = Client()
+    voisin.post(reverse("connexion"), {"username": autre.email, "password": MOT_DE_PASSE})
+    for _ in range(5):
+        essayer(client, "mauvais")
+    for cookie in (
+        voisin.cookies["appareil"].value,
+        "falsifie",
+        voisin.cookies["appareil"].value[:-3],
+    ):
+        navigateur = Client()
+        navigateur.cookies["appareil"] = cookie  # another account's, or forged
+        assert essayer(navigateur, MOT_DE_PASSE).status_code == 429
+
+
+def test_password_spraying_from_one_address_is_held_back(client, settings):
+    """Twenty accounts tried from one address: that address waits, for unknown browsers
+    only; the others and the known browsers go on."""
+    victimes = [AgentFactory(email=f"victime{n}@region.example") for n in range(21)]
+    habitue = Client()
+    habitue.post(
+        reverse("connexion"),
+        {"username": victimes[20].email, "password": MOT_DE_PASSE},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    habitue.post(reverse("deconnexion"))
+    for victime in victimes[:20]:
+        client.post(
+            reverse("connexion"),
+            {"username": victime.email, "password": "Printemps2026!"},
+            REMOTE_ADDR="198.51.100.7",
+        )
+    refus = Client().post(
+        reverse("connexion"),
+        {"username": victimes[20].email, "password": MOT_DE_PASSE},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert refus.status_code == 429
+    assert "Trop d'essais infructueux depuis cette adresse" in texte(refus)
+    ailleurs = {"username": victimes[20].email, "password": MOT_DE_PASSE}
+    assert Client().post(reverse("connexion"), ailleurs, REMOTE_ADDR="10.9.9.9").status_code == 302
+    assert (
+        habitue.post(reverse("connexion"), ailleurs, REMOTE_ADDR="198.51.100.7").status_code == 302
+    )
 
 
 def test_the_lockout_ends_after_its_delay(client, settings):
@@ -54,7 +145,7 @@ def test_the_lockout_ends_after_its_delay(client, settings):
     assert essayer(client, MOT_DE_PASSE).status_code == 302
 
 
-def test_a_success_starts_the_count_again(client):
+def test_after_a_success_the_browser_counts_its_own_failures(client):
     AgentFactory(email=EMAIL)
     for _ in range(4):
         essayer(client, "mauvais")
@@ -63,6 +154,9 @@ def test_a_success_starts_the_count_again(client):
     for _ in range(4):
         assert essayer(client, "mauvais").status_code == 200
     assert essayer(client, MOT_DE_PASSE).status_code == 302
+    # The unknown browsers still have the four failures of before against them.
+    essayer(Client(), "mauvais")
+    assert essayer(Client(), MOT_DE_PASSE).status_code == 429
 
 
 def test_unknown_accounts_are_locked_out_too(client):
@@ -72,12 +166,33 @@ def test_unknown_accounts_are_locked_out_too(client):
     assert essayer(client, "mauvais").status_code == 429
 
 
-def test_behind_the_proxy_the_address_is_the_one_it_added(rf, settings):
-    settings.ADRESSE_CLIENT_PAR_PROXY = True
+def test_behind_our_proxy_the_address_is_the_one_it_added(rf, settings):
+    settings.PROXIES_DE_CONFIANCE = ["10.0.0.9"]
     requete = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.10", REMOTE_ADDR="10.0.0.9")
     assert audit.adresse_client(requete) == "192.0.2.10"  # the client may forge the first one
-    settings.ADRESSE_CLIENT_PAR_PROXY = False
-    assert audit.adresse_client(requete) == "10.0.0.9"
+    # Two proxies in a row (a load balancer, then nginx): their own addresses are set aside.
+    settings.PROXIES_DE_CONFIANCE = ["10.0.0.0/24"]
+    deux = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.10, 10.0.0.4", REMOTE_ADDR="10.0.0.9")
+    assert audit.adresse_client(deux) == "192.0.2.10"
+    settings.PROXIES_DE_CONFIANCE = ["127.0.0.1"]
+    assert audit.adresse_client(requete) == "10.0.0.9"  # not our proxy: its header is ignored
+
+
+def test_forwarded_headers_from_an_untrusted_peer_are_ignored(client):
+    """Reaching the application directly, an attacker chooses X-Forwarded-For at each try:
+    the security log and the lockout see their real address, and lock them out."""
+    AgentFactory(email=EMAIL)
+    for rang in range(12):
+        client.post(
+            reverse("connexion"),
+            {"username": EMAIL, "password": "mauvais"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{rang}",
+            HTTP_X_FORWARDED_PROTO="https",
+            REMOTE_ADDR="203.0.113.5",
+        )
+    adresses = set(EvenementSecurite.objects.values_list("adresse_ip", flat=True))
+    assert adresses == {"203.0.113.5"}
+    assert EvenementSecurite.objects.filter(nature=Nature.VERROUILLAGE).count() == 7
 
 
 # --- Password reset -----------------------------------------------------------------------
@@ -414,7 +529,7 @@ def test_bulk_deletions_in_the_admin_are_logged(client):
 
 
 def test_a_forged_forwarded_for_header_does_no_harm(client, settings):
-    settings.ADRESSE_CLIENT_PAR_PROXY = True
+    settings.PROXIES_DE_CONFIANCE = ["10.0.0.3"]
     AgentFactory(email=EMAIL)
     reponse = client.post(
         reverse("connexion"),

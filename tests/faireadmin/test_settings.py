@@ -125,3 +125,21 @@ def test_check_deploy_is_clean_with_single_sign_on():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_gunicorn_believes_forwarded_headers_from_the_configured_proxies_only():
+    lire = ["-c", "import faireadmin.gunicorn as g; print(g.forwarded_allow_ips, g.logger_class)"]
+    assert run(lire).stdout.split() == [
+        "127.0.0.1,::1",
+        "faireadmin.journaux.JournalSansJetons",
+    ]
+    assert run(lire, PROXIES_DE_CONFIANCE="10.1.2.3").stdout.split()[0] == "10.1.2.3"
+
+
+def test_the_compose_file_publishes_the_web_port_on_loopback_only():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    ports = [ligne.strip() for ligne in compose.splitlines() if ligne.strip().startswith('- "')]
+    assert '- "127.0.0.1:8000:8000"' in ports
+    assert not any(p.startswith('- "8000') for p in ports)
+    assert "PROXIES_DE_CONFIANCE: ${PROXIES_DE_CONFIANCE:-172.28.0.1}" in compose
+    assert "gateway: 172.28.0.1" in compose
