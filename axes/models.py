@@ -9,7 +9,7 @@ class Axe(models.Model):
     numero = models.PositiveSmallIntegerField("numéro", unique=True)
     titre = models.CharField("titre", max_length=200, unique=True)
     slug = models.SlugField("identifiant d'adresse", max_length=200, unique=True)
-    description = models.TextField("description", blank=True)
+    description = models.TextField("description", blank=True, max_length=5000)
     couleur = models.CharField(
         "couleur",
         max_length=7,

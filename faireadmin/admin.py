@@ -181,9 +181,11 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Réessayer l'envoi des notifications en échec")
     def reessayer(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        nombre = outbox.reessayer(queryset)
-        if nombre:
-            self.message_user(request, f"{nombre} notification(s) remise(s) en envoi.")
+        relancees = outbox.reessayer(queryset)
+        for notification in relancees:  # in its history, and so in the security log
+            self.log_change(request, notification, "Envoi relancé après son échec.")
+        if relancees:
+            self.message_user(request, f"{len(relancees)} notification(s) remise(s) en envoi.")
         else:
             self.message_user(
                 request, "Aucune notification en échec dans la sélection.", messages.WARNING

@@ -290,7 +290,9 @@ class PageInformation(models.Model):
     slug = models.SlugField("adresse", max_length=60, unique=True)
     titre = models.CharField("titre", max_length=200)
     contenu = models.TextField(
-        "contenu", help_text="Texte simple : une ligne vide sépare deux paragraphes."
+        "contenu",
+        max_length=50_000,
+        help_text="Texte simple : une ligne vide sépare deux paragraphes.",
     )
     modifie_le = models.DateTimeField("modifiée le", auto_now=True)
 

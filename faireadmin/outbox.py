@@ -220,15 +220,15 @@ def a_balayer(maintenant: dt.datetime | None = None, limite: int = 500) -> list[
     )
 
 
-def reessayer(notifications: Iterable[Notification]) -> int:
-    """Operators: gives failed notifications a new series of attempts, now."""
-    ids = [n.pk for n in notifications if n.statut == Statut.ECHEC]
-    Notification.objects.filter(pk__in=ids).update(
+def reessayer(notifications: Iterable[Notification]) -> list[Notification]:
+    """Operators: gives failed notifications a new series of attempts, now. Returns them."""
+    relancees = [n for n in notifications if n.statut == Statut.ECHEC]
+    Notification.objects.filter(pk__in=[n.pk for n in relancees]).update(
         statut=Statut.EN_ATTENTE, tentatives=0, prochaine_tentative=timezone.now()
     )
-    for pk in ids:
-        transaction.on_commit(partial(publier, pk))
-    return len(ids)
+    for notification in relancees:
+        transaction.on_commit(partial(publier, notification.pk))
+    return relancees
 
 
 def purger(maintenant: dt.datetime | None = None) -> int:

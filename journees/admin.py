@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from faireadmin.models import Agent
 from journees import services
+from journees.forms import AvecVersion
 from journees.models import AbonnementCalendrier, Inscription, Journee
 
 # Seats and ranks only change through the services (journée row lock, waiting list order):
@@ -40,8 +41,24 @@ class InscriptionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("agent", "sujet_souhaite")
 
 
+class JourneeAdminForm(AvecVersion):
+    class Meta:
+        model = Journee
+        fields = "__all__"
+
+    def clean(self):
+        donnees = super().clean() or self.cleaned_data
+        version = donnees.get("version_lue")
+        if self.instance.pk and version is not None:
+            stockee = Journee.objects.values_list("version", flat=True).get(pk=self.instance.pk)
+            if stockee != version:
+                raise ValidationError(services.PERIMEE)
+        return donnees
+
+
 @admin.register(Journee)
 class JourneeAdmin(admin.ModelAdmin):
+    form = JourneeAdminForm
     list_display = [
         "titre",
         "phase",
@@ -58,7 +75,7 @@ class JourneeAdmin(admin.ModelAdmin):
     filter_horizontal = ["sujets"]
     inlines = [InscriptionInline]
     fieldsets = (
-        (None, {"fields": ("phase", "titre", "sujets")}),
+        (None, {"fields": ("phase", "titre", "sujets", "version_lue")}),
         (
             "Date et lieu",
             {"fields": ("date", "heure_debut", "heure_fin", "ville", "lieu", "adresse")},
@@ -88,12 +105,23 @@ class JourneeAdmin(admin.ModelAdmin):
     def en_attente(self, journee: Journee) -> int:
         return journee.nb_attente  # type: ignore[attr-defined]
 
+    # The service records the change in the journée's history, with what changed: the admin
+    # does not write a second entry.
+    def log_addition(self, request, obj, message):
+        return None
+
+    def log_change(self, request, obj, message):
+        return None
+
     def save_model(self, request: HttpRequest, obj: Journee, form, change: bool) -> None:
         # Through the service: the journée row lock, the capacity checked again under it,
         # and new seats given to the waiting list.
         par = cast(Agent, request.user)  # the admin only lets staff in
         _, promues = services.journee_enregistrer(
-            journee=obj, sujets=form.cleaned_data["sujets"], par=par
+            journee=obj,
+            sujets=form.cleaned_data["sujets"],
+            par=par,
+            version=form.cleaned_data.get("version_lue"),
         )
         if promues:
             self.message_user(

@@ -1,7 +1,9 @@
-from typing import cast
+from typing import Self, cast
 
 from django import forms
+from django.http import QueryDict
 
+from faireadmin.longueurs import TexteLibre
 from faireadmin.models import Agent, Direction
 from journees.models import Inscription, Journee, Phase
 from journees.selectors import FiltresInscrits, FiltresJournees
@@ -19,17 +21,19 @@ class InscriptionForm(forms.Form):
         required=False,
         empty_label="Pas de préférence",
     )
-    besoins_accessibilite = forms.CharField(
+    besoins_accessibilite = TexteLibre(
+        modele=Inscription,
+        champ="besoins_accessibilite",
         label="Besoins d'accessibilité",
         required=False,
-        max_length=500,
         help_text=TEXTE_PRIVE,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    contraintes_repas = forms.CharField(
+    contraintes_repas = TexteLibre(
+        modele=Inscription,
+        champ="contraintes_repas",
         label="Contraintes alimentaires",
         required=False,
-        max_length=500,
         help_text=TEXTE_PRIVE,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -119,19 +123,60 @@ class PresenceForm(forms.Form):
     )
 
 
-class BilanForm(forms.ModelForm):
+class AvecVersion(forms.ModelForm):
+    """Carries the version of the journée the page was built on: a save from an older page is
+    refused (journees.services) rather than overwrite someone else's change."""
+
+    # Not « version »: the model's own field is not editable.
+    version_lue = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version_lue"].initial = self.instance.version
+
+    def a_jour(self, actuelle: Journee) -> Self:
+        """The same form, what was typed kept, now made from the journée as it is stored."""
+        donnees = cast(QueryDict, self.data).copy()
+        donnees["version_lue"] = str(actuelle.version)
+        return type(self)(donnees, instance=actuelle)
+
+
+class BilanForm(AvecVersion):
+    enseignements = TexteLibre(
+        modele=Journee,
+        champ="enseignements",
+        label="Enseignements",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Ce que la journée a appris : ce qui a marché, ce qu'il faut changer.",
+    )
+
     class Meta:
         model = Journee
         fields = ["nombre_participants", "enseignements"]
-        widgets = {"enseignements": forms.Textarea(attrs={"rows": 6})}
         help_texts = {
             "nombre_participants": "Proposé d'après l'émargement ; corrigez-le si besoin.",
-            "enseignements": "Ce que la journée a appris : ce qui a marché, ce qu'il faut changer.",
         }
 
 
-class JourneeForm(forms.ModelForm):
+class JourneeForm(AvecVersion):
     """What organisers set for a journée, registration dates included."""
+
+    adresse = TexteLibre(
+        modele=Journee,
+        champ="adresse",
+        label="Adresse",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    programme = TexteLibre(
+        modele=Journee,
+        champ="programme",
+        label="Programme",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
 
     class Meta:
         model = Journee
@@ -160,8 +205,6 @@ class JourneeForm(forms.ModelForm):
             "cloture_inscriptions": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
-            "adresse": forms.Textarea(attrs={"rows": 2}),
-            "programme": forms.Textarea(attrs={"rows": 6}),
             "sujets": forms.CheckboxSelectMultiple,
         }
 

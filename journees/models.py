@@ -53,8 +53,8 @@ class Journee(models.Model):
     heure_fin = models.TimeField("heure de fin", default=dt.time(17, 0))
     ville = models.CharField("ville", max_length=100)
     lieu = models.CharField("lieu", max_length=200, help_text="Nom du bâtiment ou de la salle.")
-    adresse = models.TextField("adresse", blank=True)
-    programme = models.TextField("programme", blank=True)
+    adresse = models.TextField("adresse", blank=True, max_length=500)
+    programme = models.TextField("programme", blank=True, max_length=10_000)
     capacite = models.PositiveIntegerField(
         "nombre de places", validators=[MinValueValidator(1, "Prévoyez au moins une place.")]
     )
@@ -77,8 +77,14 @@ class Journee(models.Model):
         "nombre de participants", null=True, blank=True, help_text="Renseigné après la journée."
     )
     enseignements = models.TextField(
-        "enseignements", blank=True, help_text="Ce que la journée a appris, écrit après coup."
+        "enseignements",
+        blank=True,
+        max_length=10_000,
+        help_text="Ce que la journée a appris, écrit après coup.",
     )
+    # Moves on with each change made by the organisers: a change made from a page built on an
+    # older version is refused (journees.services.journee_enregistrer), never lost in silence.
+    version = models.PositiveIntegerField("version", default=0, editable=False)
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifiée le", auto_now=True)
 
@@ -212,11 +218,13 @@ class Inscription(models.Model):
     besoins_accessibilite = models.TextField(
         "besoins d'accessibilité",
         blank=True,
+        max_length=500,
         help_text="Information privée, vue des seuls organisateurs.",
     )
     contraintes_repas = models.TextField(
         "contraintes alimentaires",
         blank=True,
+        max_length=500,
         help_text="Information privée, vue des seuls organisateurs.",
     )
     inscrit_par = models.ForeignKey(

@@ -4,6 +4,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -199,4 +201,19 @@ def agents_a_inscrire(*, journee: Journee, recherche: str, limite: int = 10) -> 
         .exclude(pk__in=deja)
         .select_related("direction")
         .order_by("last_name", "first_name")[:limite]
+    )
+
+
+def historique_de_la_journee(*, journee: Journee, limite: int = 20) -> list[LogEntry]:
+    """The latest organisers' actions on the journée and its registrations (who, when,
+    what), newest first: journees.historique writes them."""
+    types = ContentType.objects.get_for_models(Journee, Inscription)
+    inscriptions = [str(pk) for pk in journee.inscriptions.values_list("pk", flat=True)]
+    return list(
+        LogEntry.objects.filter(
+            Q(content_type=types[Journee], object_id=str(journee.pk))
+            | Q(content_type=types[Inscription], object_id__in=inscriptions)
+        )
+        .select_related("user")
+        .order_by("-action_time", "-pk")[:limite]
     )

@@ -20,9 +20,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
+from faireadmin.longueurs import exiger_longueurs
 from faireadmin.models import Agent
 from faireadmin.roles import est_lab
-from journees import notifications
+from journees import historique, notifications
 from journees.models import AbonnementCalendrier, Inscription, Journee
 from sujets.models import Sujet
 
@@ -113,6 +114,11 @@ def inscription_creer(
     organisateur = par.pk != agent.pk and est_lab(par)
     if par.pk != agent.pk and not organisateur:
         raise PermissionDenied("Vous ne pouvez inscrire que vous-même.")
+    exiger_longueurs(
+        Inscription,
+        besoins_accessibilite=besoins_accessibilite,
+        contraintes_repas=contraintes_repas,
+    )
     maintenant = maintenant or timezone.now()
     journee = _verrouiller(journee.pk if isinstance(journee, Journee) else journee)
 
@@ -153,6 +159,18 @@ def inscription_creer(
     # one (the whole registration is then rolled back).
     inscription.save()
     _notifier(inscription, "confirmation" if inscription.statut == Statut.CONFIRMEE else "attente")
+    if organisateur:
+        situation = (
+            "confirmée"
+            if inscription.statut == Statut.CONFIRMEE
+            else f"en liste d'attente, rang {inscription.rang_attente}"
+        )
+        historique.consigner(
+            inscription,
+            par=par,
+            message=f"Inscrit·e par l'organisation ({situation}).",
+            ajout=True,
+        )
     return inscription, True
 
 
@@ -181,11 +199,15 @@ def inscription_annuler(
     inscription.rang_attente = None
     inscription.annulee_le = maintenant
     inscription.save(update_fields=["statut", "rang_attente", "annulee_le", "modifie_le"])
-    if confirmee:
-        _combler(journee)
-    else:
+    promues = _combler(journee) if confirmee else []
+    if not confirmee:
         _ordonner_attente(journee, _attente(journee))
     _notifier(inscription, "annulation")
+    if inscription.agent_id != par.pk:
+        message = "Inscription annulée par l'organisation."
+        if promues:
+            message += f" La place va à {promues[0].agent}, première de la liste d'attente."
+        historique.consigner(inscription, par=par, message=message)
     return inscription
 
 
@@ -209,9 +231,15 @@ def inscription_promouvoir(*, inscription: Inscription | int, par: Agent) -> Ins
             "le nombre de places avant de promouvoir."
         )
     ids = _attente(journee)
+    rang = inscription.rang_attente
     ids.remove(inscription.pk)
     _promouvoir(inscription)
     _ordonner_attente(journee, ids)
+    historique.consigner(
+        inscription,
+        par=par,
+        message=f"Passée de la liste d'attente (rang {rang}) aux inscriptions confirmées.",
+    )
     return inscription
 
 
@@ -225,10 +253,15 @@ def inscription_deplacer(*, inscription: Inscription | int, rang: int, par: Agen
     ids = _attente(journee)
     if not 1 <= rang <= len(ids):
         raise ValidationError(f"Le rang doit être compris entre 1 et {len(ids)}.")
+    avant = ids.index(inscription.pk) + 1
     ids.remove(inscription.pk)
     ids.insert(rang - 1, inscription.pk)
     _ordonner_attente(journee, ids)
     inscription.refresh_from_db()
+    if rang != avant:
+        historique.consigner(
+            inscription, par=par, message=f"Rang sur la liste d'attente : {avant} → {rang}."
+        )
     return inscription
 
 
@@ -236,21 +269,95 @@ def inscription_deplacer(*, inscription: Inscription | int, rang: int, par: Agen
 def journee_combler_places(*, journee: Journee | int, par: Agent) -> list[Inscription]:
     """After a capacity increase: promotes the waiting list into the free seats."""
     _exiger_lab(par)
-    return _combler(_verrouiller(journee.pk if isinstance(journee, Journee) else journee))
+    journee = _verrouiller(journee.pk if isinstance(journee, Journee) else journee)
+    promues = _combler(journee)
+    if promues:
+        historique.consigner(
+            journee,
+            par=par,
+            message=f"{len(promues)} place(s) libre(s) attribuée(s) à la liste d'attente : "
+            + ", ".join(str(i.agent) for i in promues)
+            + ".",
+        )
+    return promues
+
+
+PERIMEE = (
+    "Quelqu'un a modifié cette journée pendant que vous la modifiiez : ses valeurs enregistrées "
+    "sont rappelées ci-dessous, et vos saisies sont gardées. Vérifiez, puis enregistrez à nouveau."
+)
+
+
+def _exiger_a_jour(actuelle: Journee, version: int | None) -> None:
+    """A change made from a page built on an older version of the journée is refused."""
+    if version is not None and actuelle.version != version:
+        raise ValidationError(PERIMEE, code="perimee")
+
+
+def _valeur(journee: Journee, champ: str) -> str:
+    valeur = getattr(journee, champ)
+    if valeur is None or valeur == "":
+        return "—"
+    if isinstance(valeur, dt.datetime):
+        return timezone.localtime(valeur).strftime("%d/%m/%Y %H:%M")
+    if isinstance(valeur, dt.date):
+        return valeur.strftime("%d/%m/%Y")
+    if isinstance(valeur, dt.time):
+        return valeur.strftime("%H:%M")
+    affichage = getattr(journee, f"get_{champ}_display", None)
+    return str(affichage() if affichage else valeur)
+
+
+# What the organisers set (JourneeForm); long texts are said to have changed, not quoted.
+CHAMPS_D_UNE_JOURNEE = (
+    "phase",
+    "titre",
+    "date",
+    "heure_debut",
+    "heure_fin",
+    "ville",
+    "lieu",
+    "adresse",
+    "programme",
+    "capacite",
+    "ouverture_inscriptions",
+    "cloture_inscriptions",
+)
+TEXTES_LONGS = {"adresse", "programme", "enseignements"}
+
+
+def journee_differences(avant: Journee, apres: Journee, champs=CHAMPS_D_UNE_JOURNEE) -> list[str]:
+    """What differs between two states of a journée, in French: « lieu : A → B »."""
+    differences = []
+    for champ in champs:
+        if getattr(avant, champ) != getattr(apres, champ):
+            nom = str(getattr(Journee._meta.get_field(champ), "verbose_name", champ))
+            if champ in TEXTES_LONGS:
+                differences.append(f"{nom} modifié")
+            else:
+                differences.append(f"{nom} : {_valeur(avant, champ)} → {_valeur(apres, champ)}")
+    return differences
 
 
 @transaction.atomic
 def journee_enregistrer(
-    *, journee: Journee, sujets: Iterable[Sujet], par: Agent
+    *, journee: Journee, sujets: Iterable[Sujet], par: Agent, version: int | None = None
 ) -> tuple[Journee, list[Inscription]]:
     """Creates or updates a journée set up by the organisers (validated by its form).
 
+    ``version``: the journée's version the change was made from; if someone changed it since,
+    the change is refused (``ValidationError``, code « perimee ») rather than overwrite theirs.
     A capacity increase gives the new seats to the waiting list at once; a decrease below the
-    confirmed registrations is refused, checked again under the lock. Returns the journée and
-    the registrations promoted."""
+    confirmed registrations is refused, checked again under the lock. Recorded in the journée's
+    history with what changed. Returns the journée and the registrations promoted."""
     _exiger_lab(par)
-    if journee.pk:
-        _verrouiller(journee.pk)
+    exiger_longueurs(Journee, adresse=journee.adresse, programme=journee.programme)
+    sujets = list(sujets)
+    creation = journee.pk is None
+    differences: list[str] = []
+    if not creation:
+        actuelle = _verrouiller(journee.pk)
+        _exiger_a_jour(actuelle, version)
         confirmees = _nombre_confirmees(journee)
         if journee.capacite < confirmees:
             raise ValidationError(
@@ -259,9 +366,21 @@ def journee_enregistrer(
                     "avant de réduire le nombre de places."
                 }
             )
+        differences = journee_differences(actuelle, journee)
+        if {s.pk for s in sujets} != set(actuelle.sujets.values_list("pk", flat=True)):
+            differences.append("sujets travaillés modifiés")
+        journee.version = actuelle.version + 1
     journee.save()
     journee.sujets.set(sujets)
-    return journee, _combler(journee)
+    promues = _combler(journee)
+    if creation:
+        historique.consigner(journee, par=par, message="Journée créée.", ajout=True)
+    elif differences:
+        message = "Modifié : " + " ; ".join(differences) + "."
+        if promues:
+            message += f" {len(promues)} inscription(s) de la liste d'attente confirmée(s)."
+        historique.consigner(journee, par=par, message=message)
+    return journee, promues
 
 
 @transaction.atomic
@@ -293,16 +412,31 @@ def journee_enregistrer_bilan(
     nombre_participants: int | None,
     enseignements: str,
     par: Agent,
+    version: int | None = None,
     maintenant: dt.datetime | None = None,
 ) -> Journee:
-    """Records the outcome of the day: number of participants and lessons learned."""
+    """Records the outcome of the day: number of participants and lessons learned (refused,
+    as a journée's change, when made from an older version of it)."""
     _exiger_lab(par)
+    exiger_longueurs(Journee, enseignements=enseignements)
     journee = _verrouiller(journee.pk if isinstance(journee, Journee) else journee)
+    _exiger_a_jour(journee, version)
     if timezone.localdate(maintenant or timezone.now()) < journee.date:
         raise ValidationError("Le bilan se renseigne à partir du jour de la journée.")
+    avant = Journee(
+        nombre_participants=journee.nombre_participants, enseignements=journee.enseignements
+    )
     journee.nombre_participants = nombre_participants
     journee.enseignements = enseignements.strip()
-    journee.save(update_fields=["nombre_participants", "enseignements", "modifie_le"])
+    differences = journee_differences(
+        avant, journee, champs=("nombre_participants", "enseignements")
+    )
+    if differences:
+        journee.version += 1
+        journee.save(
+            update_fields=["nombre_participants", "enseignements", "version", "modifie_le"]
+        )
+        historique.consigner(journee, par=par, message="Bilan : " + " ; ".join(differences) + ".")
     return journee
 
 

@@ -307,6 +307,7 @@ def _page_organisation(
         ),
         "annonce": annonce,
         "erreur": erreur,
+        "historique": SimpleLazyObject(lambda: selectors.historique_de_la_journee(journee=journee)),
     }
     template = "journees/organisation.html"
     if request.htmx:
@@ -315,17 +316,36 @@ def _page_organisation(
     return render(request, template, contexte, status=status)
 
 
+def _perimee(form: JourneeForm, journee: Journee, saisie: Journee) -> tuple[JourneeForm, list[str]]:
+    """A save refused because someone changed the journée meanwhile: the form again, with
+    what was typed and the current version, and what the stored journée says otherwise."""
+    actuelle = Journee.objects.get(pk=journee.pk)
+    differences = services.journee_differences(actuelle, saisie)
+    form = form.a_jour(actuelle)
+    form.is_valid()
+    form.add_error(None, services.PERIMEE)
+    return form, differences
+
+
 def _formulaire_journee(request: Requete, journee: Journee | None) -> HttpResponse:
     form = JourneeForm(request.POST or None, instance=journee)
+    differences: list[str] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
+        saisie = form.save(commit=False)
         try:
             journee, promues = services.journee_enregistrer(
-                journee=form.save(commit=False),
+                journee=saisie,
                 sujets=form.cleaned_data["sujets"],
                 par=request.user,
+                version=form.cleaned_data["version_lue"],
             )
         except ValidationError as erreur:
-            form.add_error(None, erreur)
+            if getattr(erreur, "code", None) == "perimee" and journee is not None:
+                form, differences = _perimee(form, journee, saisie)
+                status = 409
+            else:
+                form.add_error(None, erreur)
         else:
             annonce = "Journée enregistrée."
             if promues:
@@ -335,8 +355,8 @@ def _formulaire_journee(request: Requete, journee: Journee | None) -> HttpRespon
     return render(
         request,
         "journees/journee_form.html",
-        {"form": form, "journee": journee},
-        status=422 if form.errors else 200,
+        {"form": form, "journee": journee, "differences": differences},
+        status=status if status != 200 else (422 if form.errors else 200),
     )
 
 
@@ -541,8 +561,10 @@ def export(request: Requete, pk: int, format: str) -> HttpResponse:
 @lab_requis
 def bilan(request: Requete, pk: int) -> HttpResponse:
     journee = _journee_organisee(pk)
+    differences: list[str] = []
     if request.method == "POST":
         form = BilanForm(request.POST, instance=journee)
+        status = 422
         if form.is_valid():
             try:
                 services.journee_enregistrer_bilan(
@@ -550,13 +572,23 @@ def bilan(request: Requete, pk: int) -> HttpResponse:
                     nombre_participants=form.cleaned_data["nombre_participants"],
                     enseignements=form.cleaned_data["enseignements"],
                     par=request.user,
+                    version=form.cleaned_data["version_lue"],
                 )
             except ValidationError as erreur:
-                form.add_error(None, erreur)
+                if getattr(erreur, "code", None) == "perimee":
+                    actuelle = Journee.objects.get(pk=pk)
+                    differences = services.journee_differences(
+                        actuelle, form.instance, champs=("nombre_participants", "enseignements")
+                    )
+                    form = form.a_jour(actuelle)
+                    form.is_valid()
+                    form.add_error(None, services.PERIMEE)
+                    status = 409
+                else:
+                    form.add_error(None, erreur)
             else:
                 messages.success(request, "Bilan de la journée enregistré.")
                 return redirect("bilan", pk=pk)
-        status = 422
     else:
         presents = selectors.compteurs_presence(journee=journee)["present"]
         form = BilanForm(
@@ -567,6 +599,6 @@ def bilan(request: Requete, pk: int) -> HttpResponse:
     return render(
         request,
         "journees/bilan.html",
-        {"journee": journee, "form": form},
+        {"journee": journee, "form": form, "differences": differences},
         status=status,
     )

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from axes.models import Axe
+from faireadmin.longueurs import TexteLibre
 from journees.models import Journee, Phase
-from suivi.models import Proposition
+from suivi.models import PointAvancement, Proposition, RetourTest
 from suivi.selectors import FiltresFeuilleDeRoute
 from sujets.models import Sujet
 
@@ -20,8 +21,12 @@ class PropositionForm(forms.Form):
         label="Sujet", queryset=Sujet.objects.none(), empty_label="Choisir un sujet"
     )
     titre = forms.CharField(label="Titre", max_length=250)
-    description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    description = TexteLibre(
+        modele=Proposition,
+        champ="description",
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args, journee: Journee, **kwargs) -> None:
@@ -58,7 +63,9 @@ CHAMPS_ETAT = ("statut", "avancement", "meteo", "meteo_explication")
 
 class PointEtapeForm(forms.Form):
     statut = forms.ChoiceField(label="Statut", show_hidden_initial=True)
-    motif_abandon = forms.CharField(
+    motif_abandon = TexteLibre(
+        modele=Proposition,
+        champ="motif_abandon",
         label="Motif de l'abandon",
         required=False,
         help_text="Obligatoire pour abandonner la proposition.",
@@ -74,18 +81,20 @@ class PointEtapeForm(forms.Form):
     meteo = forms.ChoiceField(
         label="Météo", choices=Meteo.choices, widget=forms.RadioSelect, show_hidden_initial=True
     )
-    meteo_explication = forms.CharField(
+    meteo_explication = TexteLibre(
+        modele=Proposition,
+        champ="meteo_explication",
         label="Explication de la météo",
         required=False,
-        max_length=500,
         show_hidden_initial=True,
         help_text="Une phrase, obligatoire si la météo n'est pas au soleil.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    texte = forms.CharField(
+    texte = TexteLibre(
+        modele=PointAvancement,
+        champ="texte",
         label="Ce qui s'est passé",
         required=False,
-        max_length=5000,
         help_text="Facultatif si vous changez le statut, l'avancement ou la météo.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -134,12 +143,20 @@ class RetourTestForm(forms.Form):
         queryset=Journee.objects.filter(phase=Phase.TESTER).order_by("-date"),
         empty_label="Choisir la journée",
     )
-    synthese = forms.CharField(label="Synthèse", widget=forms.Textarea(attrs={"rows": 3}))
-    points_forts = forms.CharField(
-        label="Points forts", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    synthese = TexteLibre(modele=RetourTest, champ="synthese", label="Synthèse")
+    points_forts = TexteLibre(
+        modele=RetourTest,
+        champ="points_forts",
+        label="Points forts",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    pistes_amelioration = forms.CharField(
-        label="Pistes d'amélioration", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    pistes_amelioration = TexteLibre(
+        modele=RetourTest,
+        champ="pistes_amelioration",
+        label="Pistes d'amélioration",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     nombre_testeurs = forms.IntegerField(label="Nombre de testeurs", required=False, min_value=1)
 

@@ -88,7 +88,7 @@ class Proposition(models.Model):
         help_text="La journée « Créer » où la proposition est née.",
     )
     titre = models.CharField("titre", max_length=250)
-    description = models.TextField("description", blank=True)
+    description = models.TextField("description", blank=True, max_length=5000)
     statut = models.CharField("statut", max_length=12, choices=Statut.choices, default=Statut.IDEE)
     avancement = models.PositiveSmallIntegerField(
         "avancement (%)",
@@ -100,9 +100,10 @@ class Proposition(models.Model):
     meteo_explication = models.TextField(
         "explication de la météo",
         blank=True,
+        max_length=500,
         help_text="Obligatoire si la météo n'est pas au soleil.",
     )
-    motif_abandon = models.TextField("motif d'abandon", blank=True)
+    motif_abandon = models.TextField("motif d'abandon", blank=True, max_length=2000)
     cree_le = models.DateTimeField("créée le", default=timezone.now)
     modifie_le = models.DateTimeField("modifiée le", auto_now=True)
     version = models.PositiveIntegerField(
@@ -178,9 +179,9 @@ class RetourTest(models.Model):
         blank=True,
         related_name="+",
     )
-    synthese = models.TextField("synthèse")
-    points_forts = models.TextField("points forts", blank=True)
-    pistes_amelioration = models.TextField("pistes d'amélioration", blank=True)
+    synthese = models.TextField("synthèse", max_length=5000)
+    points_forts = models.TextField("points forts", blank=True, max_length=5000)
+    pistes_amelioration = models.TextField("pistes d'amélioration", blank=True, max_length=5000)
     nombre_testeurs = models.PositiveSmallIntegerField("nombre de testeurs", null=True, blank=True)
     cree_le = models.DateTimeField("saisi le", default=timezone.now)
 
@@ -240,7 +241,7 @@ class PointAvancement(models.Model):
         related_name="points_avancement",
     )
     cree_le = models.DateTimeField("date", default=timezone.now)
-    texte = models.TextField("texte", blank=True)
+    texte = models.TextField("texte", blank=True, max_length=5000)
     changements = models.JSONField("changements", default=dict, blank=True)
 
     class Meta:

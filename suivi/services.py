@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from faireadmin import cache
+from faireadmin.longueurs import exiger_longueurs, limite
 from faireadmin.models import Agent
 from faireadmin.roles import est_lab
 from journees.models import Journee, Phase
@@ -50,6 +51,7 @@ def proposition_creer(
     titre = titre.strip()
     if not titre:
         raise ValidationError({"titre": "Donnez un titre à la proposition."})
+    exiger_longueurs(Proposition, description=description)
     if journee_origine is not None and journee_origine.phase != Phase.CREER:
         raise ValidationError("Les propositions naissent lors des journées « Créer ».")
     proposition = Proposition.objects.create(
@@ -153,6 +155,12 @@ def proposition_mettre_a_jour(
             "actuel, affiché ci-dessus, puis validez à nouveau.",
             code="perimee",
         )
+    exiger_longueurs(PointAvancement, texte=texte)
+    exiger_longueurs(
+        Proposition,
+        motif_abandon=changement.motif_abandon,
+        meteo_explication=changement.meteo_explication,
+    )
     etat = _nouvel_etat(proposition, changement)
     texte = texte.strip()
     if not etat and not texte:
@@ -266,6 +274,12 @@ def retour_test_ajouter(
         erreurs["synthese"] = "Résumez ce que les testeurs ont dit."
     if erreurs:
         raise ValidationError(erreurs)
+    exiger_longueurs(
+        RetourTest,
+        synthese=synthese,
+        points_forts=points_forts,
+        pistes_amelioration=pistes_amelioration,
+    )
     retour = RetourTest.objects.create(
         proposition=proposition,
         journee=journee,
@@ -285,6 +299,7 @@ def retour_test_ajouter(
 
 # --- CSV import ---------------------------------------------------------------------------
 TITRE_MAX: int = Proposition._meta.get_field("titre").max_length or 250
+DESCRIPTION_MAX = limite(Proposition, "description")
 
 
 def _texte_de_naissance(journee: Journee | None) -> str:
@@ -370,6 +385,12 @@ def propositions_importer(*, journee: Journee, contenu: bytes, par: Agent) -> li
             erreurs.append(f"Ligne {numero} : le titre est vide.")
         elif len(titre) > TITRE_MAX:
             erreurs.append(f"Ligne {numero} : le titre dépasse {TITRE_MAX} caractères.")
+        if len(valeurs.get("description", "")) > DESCRIPTION_MAX:
+            erreurs.append(
+                f"Ligne {numero} : la description dépasse {DESCRIPTION_MAX:,} caractères.".replace(
+                    ",", "\u202f"
+                )
+            )
         nouvelles.append(
             Proposition(
                 sujet=sujet,

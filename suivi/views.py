@@ -4,6 +4,7 @@ from dataclasses import replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -74,6 +75,9 @@ def sujet(request: Requete, slug: str) -> HttpResponse:
     )
 
 
+PROPOSITIONS_NEES_PAR_PAGE = 50  # an import can bring hundreds
+
+
 @require_http_methods(["GET", "POST"])
 @lab_requis
 def propositions_journee(request: Requete, pk: int) -> HttpResponse:
@@ -115,7 +119,9 @@ def propositions_journee(request: Requete, pk: int) -> HttpResponse:
             "journee": journee,
             "form": form,
             "form_import": form_import,
-            "propositions": selectors.propositions_nees(journee),
+            "propositions": Paginator(
+                selectors.propositions_nees(journee), PROPOSITIONS_NEES_PAR_PAGE
+            ).get_page(request.GET.get("page")),
             "accepte_propositions": journee.phase == Phase.CREER,
         },
         status=422 if request.method == "POST" else 200,

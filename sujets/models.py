@@ -16,8 +16,8 @@ class Sujet(models.Model):
     ordre = models.PositiveSmallIntegerField(
         "ordre dans l'axe", default=0, help_text="Position du sujet dans la liste de son axe."
     )
-    problematique = models.TextField("problématique", blank=True)
-    description = models.TextField("description", blank=True)
+    problematique = models.TextField("problématique", blank=True, max_length=3000)
+    description = models.TextField("description", blank=True, max_length=10_000)
 
     class Meta:
         verbose_name = "sujet"
