@@ -5,7 +5,8 @@
    DEBUG off, persistent database connections with health checks, Redis cache and broker).
 3. wrk, from its own process on loopback, logged in, 8 connections, on each page; then the
    registration rush (500 agents and 20 double submissions, 50 at a time, 40 seats) and a
-   PostgreSQL restart while serving.
+   PostgreSQL restart while serving, on a cluster of the benchmark's own (pg_createcluster on a
+   free port, dropped afterwards): the machine's shared PostgreSQL is never restarted.
 
 Prints one JSON line per page on stdout, with exactly the keys page, rps, p50_ms, p95_ms,
 errors, queries, ratio (requests/s over the baseline's, measured in the same run); the rush,
@@ -101,7 +102,7 @@ def manage(env: dict[str, str], *commande: str) -> str:
     return resultat.stdout
 
 
-def demarrer(env: dict[str, str]) -> subprocess.Popen:
+def demarrer(env: dict[str, str], journal: str = "bench-gunicorn.log") -> subprocess.Popen:
     serveur = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -112,7 +113,7 @@ def demarrer(env: dict[str, str]) -> subprocess.Popen:
         cwd=RACINE,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
-        stderr=open(RACINE / "artefacts" / "bench-gunicorn.log", "w"),  # noqa: SIM115
+        stderr=open(RACINE / "artefacts" / journal, "w"),  # noqa: SIM115
     )
     adresse = env["SITE_URL"]
     for _ in range(150):
@@ -122,7 +123,7 @@ def demarrer(env: dict[str, str]) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     serveur.terminate()
-    raise SystemExit("gunicorn ne répond pas : voir artefacts/bench-gunicorn.log.")
+    raise SystemExit(f"gunicorn ne répond pas : voir artefacts/{journal}.")
 
 
 # --- Sessions (logged in as the demo accounts and as stress agents) -----------------------
@@ -326,12 +327,51 @@ def ruee(site: str, csrf: str) -> dict:
 
 
 # --- PostgreSQL restarted while serving ---------------------------------------------------
-def redemarrage_postgresql(site: str, cle: str) -> dict:
+def redemarrage_postgresql() -> dict:
+    """A PostgreSQL restart while serving, on a cluster of the benchmark's own (created,
+    loaded with the demo data, then dropped): the machine's shared server is never touched."""
     import requests
 
-    versions = sorted(os.listdir("/etc/postgresql"))
-    if not versions or shutil.which("pg_ctlcluster") is None:
-        return {"mesure": "impossible : pg_ctlcluster absent"}
+    from tests.vrais_services import PostgresJetable
+
+    if not PostgresJetable.disponible():
+        return {"mesure": "impossible : pg_createcluster absent"}
+    grappe = PostgresJetable().creer()
+    serveur = None
+    try:
+        port = 8766
+        env = {
+            **environnement(port),
+            "DATABASE_URL": grappe.creer_base("faireadmin_redemarrage"),
+            "REDIS_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/7",
+        }
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "demo", "--force")
+        serveur = demarrer(env, journal="bench-redemarrage.log")
+        site = env["SITE_URL"]
+        with requests.Session() as navigateur:  # a real login, on that database
+            navigateur.get(f"{site}/connexion/", timeout=10)
+            navigateur.post(
+                f"{site}/connexion/",
+                {
+                    "username": DEMO[0],
+                    "password": "faire-administration",
+                    "csrfmiddlewaretoken": navigateur.cookies["csrftoken"],
+                },
+                timeout=10,
+            )
+            cle = navigateur.cookies["sessionid"]
+        return mesurer_un_redemarrage(site, cle, grappe)
+    finally:
+        if serveur is not None:
+            serveur.terminate()
+            serveur.wait(timeout=20)
+        grappe.supprimer()
+
+
+def mesurer_un_redemarrage(site: str, cle: str, grappe) -> dict:
+    import requests
+
     reponses: list[tuple[float, int]] = []
     arret = threading.Event()
 
@@ -350,22 +390,21 @@ def redemarrage_postgresql(site: str, cle: str) -> dict:
         fil.start()
     time.sleep(2)
     coupure = time.monotonic()
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "restart"],
-        check=True,
-        capture_output=True,
-    )
-    while subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"], check=False).returncode:
+    grappe.redemarrer()
+    while not grappe.repond():
         time.sleep(0.1)
     retour = time.monotonic()
     time.sleep(5)
     arret.set()
     for fil in fils:
         fil.join()
+    avant = [s for t, s in reponses if t < coupure]
     apres = [s for t, s in reponses if t >= retour]
     pendant = [s for t, s in reponses if coupure <= t < retour]
     return {
         "coupure_s": round(retour - coupure, 2),
+        "reponses_avant": len(avant),
+        "5xx_avant": sum(s >= 500 for s in avant),
         "reponses_pendant": len(pendant),
         "5xx_pendant": sum(s >= 500 for s in pendant),
         "reponses_apres": len(apres),
@@ -456,17 +495,18 @@ def main() -> int:
             if ligne["queries"] > REQUETES_SQL_MAX:
                 echecs.append(f"{page.nom} : {ligne['queries']} requêtes SQL > {REQUETES_SQL_MAX}")
 
-        premiere_session = liste[0].sessions.read_text().split()[0]
         if not options.sans_ruee:
             verifier_la_ruee(ruee(site, csrf), echecs)
-        redemarrage = (
-            None if options.sans_redemarrage else redemarrage_postgresql(site, premiere_session)
-        )
+        redemarrage = None if options.sans_redemarrage else redemarrage_postgresql()
         if redemarrage is not None:
             dire(
                 f"# PostgreSQL redémarré en service : {json.dumps(redemarrage, ensure_ascii=False)}"
             )
-            if redemarrage.get("5xx_apres", 1) or not redemarrage.get("reponses_apres"):
+            if (
+                redemarrage.get("5xx_apres", 1)
+                or redemarrage.get("5xx_avant", 1)
+                or not redemarrage.get("reponses_apres")
+            ):
                 echecs.append(f"redémarrage de PostgreSQL : {redemarrage}")
     finally:
         serveur.terminate()

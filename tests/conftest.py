@@ -41,15 +41,16 @@ def _taches_dans_le_processus(request):
     that start a real worker (fixture ``worker_celery``) send them through Redis."""
     from faireadmin import outbox
     from faireadmin.celery import app
+    from tests.vrais_services import regler_celery
 
     outbox._broker_en_panne_jusqua = 0.0  # a broker failure in one test stays there
     if "worker_celery" in request.fixturenames:
         yield
         return
     avant = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    regler_celery(task_always_eager=True)
     yield
-    app.conf.task_always_eager = avant
+    regler_celery(task_always_eager=avant)
 
 
 @pytest.fixture
@@ -58,8 +59,9 @@ def worker_celery(transactional_db):
     from celery.contrib.testing.worker import start_worker
 
     from faireadmin.celery import app
+    from tests.vrais_services import regler_celery
 
-    app.conf.task_always_eager = False
+    regler_celery(task_always_eager=False)
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker

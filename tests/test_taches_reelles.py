@@ -265,3 +265,44 @@ def test_a_resend_after_a_crash_at_the_wrong_millisecond_keeps_its_message_id(
         plus_rien_ne_bouge(seconde, 1)
     assert seconde.identifiants() == premiere.identifiants()
     assert premiere.identifiants()[0].startswith("<notification.")
+
+
+def test_the_worker_survives_broker_losses_while_a_task_runs(redis, workers, settings):
+    """The worker as docker-compose runs it; at each loss of Redis, a task is running (an
+    e-mail to a slow server), its message not yet acknowledged. Celery 5.7.0 exited there,
+    every time (« Unrecoverable error: AttributeError 'NoneType' object has no attribute
+    'hostname' »): pinned below it, the worker reconnects each time."""
+    from django.db import transaction
+
+    from faireadmin import outbox
+
+    with BoiteSmtp(lenteur=3) as lente:
+        worker = workers(broker=redis.url, smtp=lente.url, production=True)
+        for perte in range(5):
+            with broker(redis.url), transaction.atomic():
+                outbox.notifier(
+                    nature="essai",
+                    objet=f"perte:{perte}",
+                    destinataire=f"perte{perte}@region.example",
+                    sujet="Un envoi lent",
+                    corps="…",
+                )
+            attendre(
+                lambda perte=perte: (
+                    worker.a_commence("faireadmin.envoyer_notification")
+                    and sum("envoyer_notification" in l and "received" in l for l in worker.journal)
+                    > perte
+                ),
+                message="le worker ne prend pas la tâche",
+            )
+            time.sleep(0.5)  # the e-mail is being sent: its message is not acknowledged
+            redis.arreter()
+            time.sleep(1)
+            redis.demarrer()
+            attendre(
+                lambda: sum("Connected to redis" in l for l in worker.journal) > perte + 1,
+                delai=30,
+                message="le worker ne se reconnecte pas :\n" + "\n".join(worker.journal[-30:]),
+            )
+            assert worker.vivant(), "\n".join(worker.journal[-40:])
+    assert not any("Unrecoverable error" in ligne for ligne in worker.journal)

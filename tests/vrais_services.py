@@ -95,15 +95,69 @@ class RedisJetable:
             shutil.rmtree(self.dossier, ignore_errors=True)
 
 
+class PostgresJetable:
+    """A PostgreSQL cluster of its own, on a free port, created and dropped here (Debian's
+    pg_createcluster): restarting it disturbs nobody, never the machine's shared server."""
+
+    def __init__(self) -> None:
+        self.port = port_libre()
+        self.version = sorted(os.listdir("/etc/postgresql"))[-1]
+        self.nom = f"jetable{self.port}"
+
+    @staticmethod
+    def disponible() -> bool:
+        return bool(shutil.which("pg_createcluster")) and Path("/etc/postgresql").is_dir()
+
+    def url(self, base: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{base}"
+
+    def creer(self) -> "PostgresJetable":
+        subprocess.run(
+            ["pg_createcluster", self.version, self.nom, "-p", str(self.port), "--start",
+             "--", "--auth-local=trust", "--auth-host=trust"],
+            check=True,
+            capture_output=True,
+        )  # fmt: skip
+        return self
+
+    def creer_base(self, nom: str) -> str:
+        subprocess.run(
+            ["psql", self.url(), "-q", "-c", f'CREATE DATABASE "{nom}"'],
+            check=True,
+            capture_output=True,
+        )
+        return self.url(nom)
+
+    def redemarrer(self) -> None:
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", self.version, self.nom, "restart"],
+            check=True,
+            capture_output=True,
+        )
+
+    def repond(self) -> bool:
+        commande = ["pg_isready", "-h", "127.0.0.1", "-p", str(self.port), "-q"]
+        return subprocess.run(commande, check=False).returncode == 0
+
+    def supprimer(self) -> None:
+        subprocess.run(
+            ["pg_dropcluster", self.version, self.nom, "--stop"], check=False, capture_output=True
+        )
+
+
 class BoiteSmtp:
     """An SMTP server that keeps the messages it receives. ``sans_au_revoir``: it takes the
-    messages ("250"), then never answers the client's QUIT."""
+    messages ("250"), then never answers the client's QUIT; ``lenteur``: it takes this long
+    to accept each message (a task that lasts)."""
 
     class _Gestionnaire:
-        def __init__(self, messages: list) -> None:
+        def __init__(self, messages: list, lenteur: float = 0.0) -> None:
             self.messages = messages
+            self.lenteur = lenteur
 
         async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+            if self.lenteur:
+                await asyncio.sleep(self.lenteur)
             self.messages.append(envelope)
             return "250 Message accepté"
 
@@ -112,12 +166,12 @@ class BoiteSmtp:
             await asyncio.sleep(60)
             return "221 Au revoir"
 
-    def __init__(self, *, sans_au_revoir: bool = False) -> None:
+    def __init__(self, *, sans_au_revoir: bool = False, lenteur: float = 0.0) -> None:
         self.port = port_libre()
         self.messages: list = []
         gestionnaire = self._SansAuRevoir if sans_au_revoir else self._Gestionnaire
         self._controleur = Controller(
-            gestionnaire(self.messages), hostname="127.0.0.1", port=self.port
+            gestionnaire(self.messages, lenteur), hostname="127.0.0.1", port=self.port
         )
 
     @property
@@ -305,9 +359,21 @@ class WorkerCelery:
     """``celery worker`` in its own process, on the given broker and SMTP server, reading and
     writing the test database."""
 
+    # As docker-compose.yml runs it (prefork pool, two processes, the default steps); the tests
+    # otherwise use one process, without the steps they do not need.
+    PRODUCTION = ("--concurrency", "2")
+    TESTS = ("--pool", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle")
+
     def __init__(
-        self, *, broker: str, smtp: str, nom: str = "travailleur", **reglages: str
+        self,
+        *,
+        broker: str,
+        smtp: str,
+        nom: str = "travailleur",
+        production: bool = False,
+        **reglages: str,
     ) -> None:
+        self.options = self.PRODUCTION if production else self.TESTS
         self.environnement = {
             "PATH": os.environ["PATH"],
             "DJANGO_SETTINGS_MODULE": "faireadmin.settings",
@@ -325,9 +391,8 @@ class WorkerCelery:
 
     def demarrer(self) -> "WorkerCelery":
         self.processus = subprocess.Popen(
-            [sys.executable, "-m", "celery", "--app", "faireadmin", "worker", "--pool", "solo",
-             "--loglevel", "INFO", "--hostname", f"{self.nom}@%h", "--without-heartbeat",
-             "--without-gossip", "--without-mingle"],
+            [sys.executable, "-m", "celery", "--app", "faireadmin", "worker", *self.options,
+             "--loglevel", "INFO", "--hostname", f"{self.nom}@%h"],
             cwd=RACINE,
             env=self.environnement,
             stdout=subprocess.PIPE,
@@ -346,6 +411,9 @@ class WorkerCelery:
         assert self.processus and self.processus.stdout
         for ligne in self.processus.stdout:
             self.journal.append(ligne.rstrip())
+
+    def vivant(self) -> bool:
+        return self.processus is not None and self.processus.poll() is None
 
     def a_commence(self, tache: str) -> bool:
         return any(f"Task {tache}[" in ligne and "received" in ligne for ligne in self.journal)
@@ -373,13 +441,23 @@ class WorkerCelery:
         self.processus = None
 
 
+def regler_celery(**reglages) -> None:
+    """Changes settings of this process's Celery app. The app reads Django's CELERY_* settings:
+    the namespaced key is the one Celery 5.6 sees, the plain one the one later releases see."""
+    from faireadmin.celery import app
+
+    for cle, valeur in reglages.items():
+        app.conf[cle] = valeur
+        app.conf[f"CELERY_{cle.upper()}"] = valeur
+
+
 @contextmanager
 def broker(url: str):
     """Points this process's Celery app at another broker (and off eager mode)."""
     from faireadmin import outbox
     from faireadmin.celery import app
 
-    ancien = (app.conf.broker_url, app.conf.task_always_eager)
+    ancien = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
 
     def repartir_de_zero() -> None:
         app._pool = None
@@ -387,9 +465,9 @@ def broker(url: str):
         outbox._broker_en_panne_jusqua = 0.0
 
     repartir_de_zero()
-    app.conf.broker_url, app.conf.task_always_eager = url, False
+    regler_celery(broker_url=url, task_always_eager=False)
     try:
         yield
     finally:
         repartir_de_zero()
-        app.conf.broker_url, app.conf.task_always_eager = ancien
+        regler_celery(**ancien)
