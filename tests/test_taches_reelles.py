@@ -288,11 +288,7 @@ def test_the_worker_survives_broker_losses_while_a_task_runs(redis, workers, set
                     corps="…",
                 )
             attendre(
-                lambda perte=perte: (
-                    worker.a_commence("faireadmin.envoyer_notification")
-                    and sum("envoyer_notification" in l and "received" in l for l in worker.journal)
-                    > perte
-                ),
+                lambda perte=perte: worker.compter("envoyer_notification", "received") > perte,
                 message="le worker ne prend pas la tâche",
             )
             time.sleep(0.5)  # the e-mail is being sent: its message is not acknowledged
@@ -300,7 +296,7 @@ def test_the_worker_survives_broker_losses_while_a_task_runs(redis, workers, set
             time.sleep(1)
             redis.demarrer()
             attendre(
-                lambda: sum("Connected to redis" in l for l in worker.journal) > perte + 1,
+                lambda perte=perte: worker.compter("Connected to redis") > perte + 1,
                 delai=30,
                 message="le worker ne se reconnecte pas :\n" + "\n".join(worker.journal[-30:]),
             )

@@ -412,6 +412,10 @@ class WorkerCelery:
         for ligne in self.processus.stdout:
             self.journal.append(ligne.rstrip())
 
+    def compter(self, *mots: str) -> int:
+        """How many lines of its log hold all these words."""
+        return sum(all(mot in ligne for mot in mots) for ligne in self.journal)
+
     def vivant(self) -> bool:
         return self.processus is not None and self.processus.poll() is None
 
