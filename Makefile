@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installe
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/faireadmin)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/1)
 
-.PHONY: run test test-e2e bench profil lint format install lock clean
+.PHONY: run test test-e2e bench pannes profil lint format install lock clean
 
 run: $(STAMP)  ## Installs, migrates, loads the demo data and serves on http://127.0.0.1:8000
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -26,6 +26,9 @@ test-e2e: $(STAMP)  ## Only the browser tests (Chromium), with their screenshots
 bench: $(STAMP)  ## The real stack at the stress scale under load: one JSON line per page (README)
 	@command -v wrk >/dev/null || apt-get install -y -q wrk
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+pannes: $(STAMP)  ## The real stack under faults (Redis stopped, frozen, restarted; a worker killed): figures (README)
+	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python bench/pannes.py $(PANNES_ARGS)
 
 profil: $(STAMP)  ## Where a page spends its time, on make bench's base: make profil PAGE=/ COMPTE=agent
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python bench/profil.py $(PAGE) --compte $(or $(COMPTE),agent) -n $(or $(N),50)

@@ -180,21 +180,7 @@ class JourneeForm(AvecVersion):
 
     class Meta:
         model = Journee
-        fields = [
-            "phase",
-            "titre",
-            "date",
-            "heure_debut",
-            "heure_fin",
-            "ville",
-            "lieu",
-            "adresse",
-            "programme",
-            "sujets",
-            "capacite",
-            "ouverture_inscriptions",
-            "cloture_inscriptions",
-        ]
+        fields = [*Journee.CHAMPS_DES_ORGANISATEURS, "sujets"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "heure_debut": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

@@ -46,6 +46,23 @@ class JourneeQuerySet(models.QuerySet["Journee"]):
 class Journee(models.Model):
     """A participatory working day (Explorer, Créer or Tester) in one place."""
 
+    # What the organisers set (their form, and what the journée's history says changed),
+    # besides its sujets.
+    CHAMPS_DES_ORGANISATEURS = (
+        "phase",
+        "titre",
+        "date",
+        "heure_debut",
+        "heure_fin",
+        "ville",
+        "lieu",
+        "adresse",
+        "programme",
+        "capacite",
+        "ouverture_inscriptions",
+        "cloture_inscriptions",
+    )
+
     phase = models.CharField("phase", max_length=10, choices=Phase.choices)
     titre = models.CharField("titre", max_length=200)
     date = models.DateField("date")

@@ -308,25 +308,13 @@ def _valeur(journee: Journee, champ: str) -> str:
     return str(affichage() if affichage else valeur)
 
 
-# What the organisers set (JourneeForm); long texts are said to have changed, not quoted.
-CHAMPS_D_UNE_JOURNEE = (
-    "phase",
-    "titre",
-    "date",
-    "heure_debut",
-    "heure_fin",
-    "ville",
-    "lieu",
-    "adresse",
-    "programme",
-    "capacite",
-    "ouverture_inscriptions",
-    "cloture_inscriptions",
-)
+# Long texts are said to have changed, not quoted.
 TEXTES_LONGS = {"adresse", "programme", "enseignements"}
 
 
-def journee_differences(avant: Journee, apres: Journee, champs=CHAMPS_D_UNE_JOURNEE) -> list[str]:
+def journee_differences(
+    avant: Journee, apres: Journee, champs: Iterable[str] = Journee.CHAMPS_DES_ORGANISATEURS
+) -> list[str]:
     """What differs between two states of a journée, in French: « lieu : A → B »."""
     differences = []
     for champ in champs:
