@@ -10,7 +10,7 @@ WORKDIR /app
 
 # Pango and a font for the PDF reports (WeasyPrint).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, pinned by constraints.txt, so that code changes reuse this layer.

@@ -316,15 +316,18 @@ def _page_organisation(
     return render(request, template, contexte, status=status)
 
 
-def _perimee(form: JourneeForm, journee: Journee, saisie: Journee) -> tuple[JourneeForm, list[str]]:
+def _perimee(
+    form: JourneeForm, journee: Journee, saisie: Journee
+) -> tuple[JourneeForm, list[str], Journee]:
     """A save refused because someone changed the journée meanwhile: the form again, with
-    what was typed and the current version, and what the stored journée says otherwise."""
+    what was typed and the current version; what the stored journée says otherwise; and the
+    journée as stored (for the page's heading: not what was typed)."""
     actuelle = Journee.objects.get(pk=journee.pk)
     differences = services.journee_differences(actuelle, saisie)
-    form = form.a_jour(actuelle)
+    form = form.a_jour(Journee.objects.get(pk=journee.pk))
     form.is_valid()
     form.add_error(None, services.PERIMEE)
-    return form, differences
+    return form, differences, actuelle
 
 
 def _formulaire_journee(request: Requete, journee: Journee | None) -> HttpResponse:
@@ -342,7 +345,7 @@ def _formulaire_journee(request: Requete, journee: Journee | None) -> HttpRespon
             )
         except ValidationError as erreur:
             if getattr(erreur, "code", None) == "perimee" and journee is not None:
-                form, differences = _perimee(form, journee, saisie)
+                form, differences, journee = _perimee(form, journee, saisie)
                 status = 409
             else:
                 form.add_error(None, erreur)
@@ -576,11 +579,11 @@ def bilan(request: Requete, pk: int) -> HttpResponse:
                 )
             except ValidationError as erreur:
                 if getattr(erreur, "code", None) == "perimee":
-                    actuelle = Journee.objects.get(pk=pk)
+                    journee = _journee_organisee(pk)  # as stored, for the page
                     differences = services.journee_differences(
-                        actuelle, form.instance, champs=("nombre_participants", "enseignements")
+                        journee, form.instance, champs=("nombre_participants", "enseignements")
                     )
-                    form = form.a_jour(actuelle)
+                    form = form.a_jour(Journee.objects.get(pk=pk))
                     form.is_valid()
                     form.add_error(None, services.PERIMEE)
                     status = 409

@@ -159,6 +159,7 @@ def test_a_journee_edit_from_an_older_page_is_refused_and_nothing_is_lost(client
     assert "Enregistré entre-temps" in contenu
     assert "Lieu : Salle B → Salle A" in contenu and "Nombre de places : 30 → 20" in contenu
     assert 'value="Le titre de B"' in refus.content.decode()  # what B typed is kept
+    assert refus.context["journee"].titre != "Le titre de B"  # the heading: as stored
     journee.refresh_from_db()
     assert (journee.lieu, journee.capacite, journee.date) == ("Salle B", 30, dt.date(2027, 3, 19))
     assert journee.titre != "Le titre de B"
