@@ -1,3 +1,4 @@
+from functools import wraps
 from typing import Any
 
 from django.contrib import admin, messages
@@ -6,6 +7,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django_celery_beat.admin import PeriodicTaskAdmin
+from django_celery_beat.models import PeriodicTask
 
 from faireadmin import audit, outbox
 from faireadmin.models import Agent, Direction, EvenementSecurite, Notification, PageInformation
@@ -258,3 +261,30 @@ def supprimer_la_selection(
 supprimer_la_selection.allowed_permissions = ("delete",)  # type: ignore[attr-defined]
 supprimer_la_selection.short_description = delete_selected.short_description  # type: ignore[attr-defined]
 admin.site.add_action(supprimer_la_selection, "delete_selected")
+
+
+# --- The schedule (django-celery-beat): its list actions leave a trace too ------------------
+def _tracee(action: Any, libelle: str) -> Any:
+    """A list action of a third-party admin, recorded for each object it was applied to, in
+    its history and so in the security log, like any change made in the admin."""
+
+    @wraps(action)
+    def avec_trace(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> Any:
+        objets = list(queryset)
+        reponse = action(modeladmin, request, queryset)
+        for objet in objets:
+            modeladmin.log_change(request, objet, f"Action « {libelle} » depuis la liste.")
+        return reponse
+
+    return avec_trace
+
+
+class PlanningAdmin(PeriodicTaskAdmin):
+    enable_tasks = _tracee(PeriodicTaskAdmin.enable_tasks, "activer")
+    disable_tasks = _tracee(PeriodicTaskAdmin.disable_tasks, "désactiver")
+    toggle_tasks = _tracee(PeriodicTaskAdmin.toggle_tasks, "activer ou désactiver")
+    run_tasks = _tracee(PeriodicTaskAdmin.run_tasks, "lancer maintenant")
+
+
+admin.site.unregister(PeriodicTask)
+admin.site.register(PeriodicTask, PlanningAdmin)

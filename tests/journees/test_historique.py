@@ -213,3 +213,21 @@ def test_the_admin_refuses_a_journee_edit_from_an_older_page(client, admin):
     assert "Quelqu'un a modifié cette journée" in texte(reponse)
     journee.refresh_from_db()
     assert journee.lieu == "Salle du Lab'"
+
+
+def test_the_schedule_actions_of_the_admin_leave_a_trace(client, admin):
+    from django_celery_beat.models import PeriodicTask
+
+    tache = PeriodicTask.objects.get(task="faireadmin.balayer_notifications")
+    client.post(
+        reverse("admin:django_celery_beat_periodictask_changelist"),
+        {"action": "disable_tasks", "_selected_action": [tache.pk]},
+    )
+    tache.refresh_from_db()
+    assert not tache.enabled
+    assert messages_de(tache) == ["Action « désactiver » depuis la liste."]
+    assert EvenementSecurite.objects.filter(
+        nature=EvenementSecurite.Nature.ADMINISTRATION,
+        agent=admin,
+        details__objet=f"django_celery_beat.periodictask:{tache.pk}",
+    ).exists()
