@@ -8,8 +8,9 @@ that keeps what it receives, and a PostgreSQL database of its own on the machine
 - redis_arrete: Redis stopped for 8 s while agents register and pages are read;
 - redis_gele: Redis frozen (SIGSTOP: it accepts connections and never answers) for 8 s, and
   40 registrations sent at once in the middle of it;
-- redis_redemarre: a change made while Redis is stopped, then Redis restarted with its
-  append-only file (the old cached pages come back in it): the page must show the change;
+- redis_redemarre: a change made (and agents registering) while Redis is stopped, then Redis
+  restarted with its append-only file (the old cached pages come back in it): the page must
+  show the change;
 - worker_tue: the worker killed (SIGKILL) four times while it sends, then restarted;
 - tue_apres_le_250: the worker killed in the one window SMTP leaves (the server took the
   e-mail, the worker has not committed it yet): the e-mail goes again, same Message-ID;
@@ -141,7 +142,8 @@ def lire_pendant(
                         statut = 599
                     mesures.noter(debut, statut)
 
-    fils = [threading.Thread(target=lire) for _ in range(4)]
+    # Daemons: a scenario that fails does not leave them reading a server that is gone.
+    fils = [threading.Thread(target=lire, daemon=True) for _ in range(4)]
     for fil in fils:
         fil.start()
     return fils
@@ -266,26 +268,27 @@ def panne_de_redis(pile: Pile, donnees: Donnees, *, nom: str, gel: bool) -> dict
     pages, inscriptions = Mesures(), Mesures()
     arret = threading.Event()
     lecteurs = lire_pendant(site, donnees.dg, arret, pages)
-    time.sleep(1)
-    if gel:
-        pile.redis.geler()
-    else:
-        pile.redis.arreter()
-    debut = time.monotonic()
-    une_a_une = donnees.sessions(10)
-    for cle in une_a_une:
-        inscrire(site, journee.pk, [cle], inscriptions)
-        time.sleep(0.2)
-    duree_des_40 = inscrire(site, journee.pk, donnees.sessions(40), inscriptions)
-    time.sleep(max(DUREE_PANNE - (time.monotonic() - debut), 0))
-    if gel:
-        pile.redis.degeler()
-    else:
-        pile.redis.demarrer()
-    time.sleep(1)
-    arret.set()
-    for fil in lecteurs:
-        fil.join()
+    try:
+        time.sleep(1)
+        if gel:
+            pile.redis.geler()
+        else:
+            pile.redis.arreter()
+        debut = time.monotonic()
+        for cle in donnees.sessions(10):
+            inscrire(site, journee.pk, [cle], inscriptions)
+            time.sleep(0.2)
+        duree_des_40 = inscrire(site, journee.pk, donnees.sessions(40), inscriptions)
+        time.sleep(max(DUREE_PANNE - (time.monotonic() - debut), 0))
+        if gel:
+            pile.redis.degeler()
+        else:
+            pile.redis.demarrer()
+        time.sleep(1)
+    finally:
+        arret.set()
+        for fil in lecteurs:
+            fil.join()
     attendus = notifications_de(journee)
     balayer(pile, attendus)
     return {
@@ -356,13 +359,19 @@ def redemarrage_de_redis(pile: Pile, donnees: Donnees) -> dict:
         timeout=30,
     ).status_code
     mesures.noter(debut, statut)
+    journee = donnees.journee("Pannes : Redis redémarré")
+    for cle_agent in donnees.sessions(10):  # and agents register meanwhile
+        inscrire(site, journee.pk, [cle_agent], mesures)
     pile.redis.demarrer()
     time.sleep(6)  # the web processes' pause after the failure is over
     apres = lire()
     proposition.refresh_from_db()
+    attendus = notifications_de(journee)
+    balayer(pile, attendus)
     return {
         "scenario": "redis_redemarre",
         **mesures.resume(),
+        **courriels(pile, attendus),
         "point_pendant_la_panne": statut,
         "avancement_en_base": proposition.avancement,
         "avancement_affiche": avancement(apres),

@@ -192,7 +192,8 @@ def invalider(portee: str = DONNEES) -> None:
     """The data of ``portee`` changed: cached entries are stale from the commit on. Called
     many times in one transaction, the version moves once. (Each call still registers its
     callback: one rolled back with its savepoint leaves the others.)"""
-    rappels = (entree[1] for entree in connection.run_on_commit)
+    # From the latest: in a transaction that saves many rows, the previous one is the match.
+    rappels = (entree[1] for entree in reversed(connection.run_on_commit))
     lot = next(
         (
             rappel.lot

@@ -42,6 +42,12 @@ DUREE_APPAREIL = 180 * 24 * 60 * 60  # a device not used for six months is a str
 
 
 # --- Device cookies -------------------------------------------------------------------------
+def _compte(identifiant: str) -> str:
+    """The account a cookie is bound to, as it stands in the cookie: not the address itself
+    (whoever borrows the browser would read it), a digest of it."""
+    return hashlib.sha256(f"appareil:{identifiant}".encode()).hexdigest()[:24]
+
+
 def appareil_de(request: HttpRequest | None, identifiant: str) -> str:
     """The nonce of this browser's device cookie for ``identifiant``, or "" (none, forged,
     expired, or another account's)."""
@@ -53,14 +59,14 @@ def appareil_de(request: HttpRequest | None, identifiant: str) -> str:
         )
     except signing.BadSignature:
         return ""
-    if not isinstance(valeur, dict) or valeur.get("compte") != identifiant:
+    if not isinstance(valeur, dict) or valeur.get("compte") != _compte(identifiant):
         return ""
     return str(valeur.get("jeton", ""))
 
 
 def nouvel_appareil(identifiant: str) -> str:
     return signing.dumps(
-        {"compte": identifiant, "jeton": secrets.token_urlsafe(16)}, salt=SEL_APPAREIL
+        {"compte": _compte(identifiant), "jeton": secrets.token_urlsafe(16)}, salt=SEL_APPAREIL
     )
 
 
