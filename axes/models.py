@@ -2,6 +2,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from faireadmin.longueurs import LongueurMax
+
 
 class Axe(models.Model):
     """One of the five axes de progrès set by the managers' seminars."""
@@ -9,7 +11,7 @@ class Axe(models.Model):
     numero = models.PositiveSmallIntegerField("numéro", unique=True)
     titre = models.CharField("titre", max_length=200, unique=True)
     slug = models.SlugField("identifiant d'adresse", max_length=200, unique=True)
-    description = models.TextField("description", blank=True, max_length=5000)
+    description = models.TextField("description", blank=True, validators=[LongueurMax(5000)])
     couleur = models.CharField(
         "couleur",
         max_length=7,

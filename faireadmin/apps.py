@@ -8,6 +8,7 @@ NON_SUIVIS = {
     "faireadmin.EvenementSecurite",
     "faireadmin.PageInformation",
     "faireadmin.VersionCache",
+    "faireadmin.BattementWorker",  # a worker's heartbeat, every 30 s: no page shows it
     "journees.AbonnementCalendrier",
     "suivi.EtatMensuel",  # derived from the journal, written while computing the figures
 }

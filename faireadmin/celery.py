@@ -17,8 +17,10 @@ app.autodiscover_tasks()
 
 class Battement(bootsteps.StartStopStep):
     """Every SECONDES_BATTEMENT_WORKER seconds, the worker writes in the database that it is
-    alive (from its own timer, whatever its tasks are doing; in the database rather than in
-    Redis, so that the health probe sees a dead worker during a Redis outage too)."""
+    alive (from its main process's timer, whatever its pool's processes are doing; in the
+    database rather than in Redis, so that the probe sees a dead worker during a Redis outage
+    too). While it waits for a lost broker, the timer waits with it: the probe then says
+    the broker is down and, after two minutes, the worker silent, which it is."""
 
     requires = {"celery.worker.components:Timer"}
 

@@ -32,10 +32,12 @@ class VerificationDuVerrou:
                 raise
             heure = formats.time_format(timezone.localtime(verrou.jusqua), "G\\hi")
             if verrou.par_adresse:
+                secondes = max(int((verrou.jusqua - timezone.now()).total_seconds()) + 1, 1)
                 message = (
-                    "Trop d'essais infructueux depuis cette adresse : les connexions depuis un "
-                    f"appareil inconnu y sont suspendues jusqu'à {heure}. Depuis un appareil où "
-                    "vous vous êtes déjà connecté·e, vous pouvez vous connecter."
+                    "Trop d'essais infructueux depuis cette adresse : depuis un appareil où "
+                    "personne ne s'est encore connecté, un essai est possible toutes les "
+                    f"{settings.VERROUILLAGE_SECONDES_ENTRE_ESSAIS} secondes. Réessayez dans "
+                    f"{secondes} secondes ; depuis votre appareil habituel, tout de suite."
                 )
             else:
                 message = (

@@ -1,19 +1,32 @@
-"""Free texts have a length limit, said in French next to the field. The limits are the
-``max_length`` of the models' text fields: forms built on them check it, and the services
-check again what they receive (``exiger_longueurs``), so that no door lets a megabyte in."""
+"""Free texts have a length limit, said in French next to the field. The limits are validators
+of the models' text fields (``LongueurMax``): the forms built on them check it (the admin's
+too), and the services check again what they receive (``exiger_longueurs``), so that no door
+lets a megabyte in. Not ``max_length``: on a text field it only becomes the textarea's
+``maxlength``, and a browser cuts a pasted text there without a word."""
 
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class LongueurMax(MaxLengthValidator):
+    """At most ``limit_value`` characters, said with French numbers (« 5 000 »)."""
+
+    def __call__(self, value: Any) -> None:
+        if value and len(value) > self.limit_value:
+            raise ValidationError(message(self.limit_value, len(value)), code="max_length")
 
 
 def limite(modele: type[models.Model], champ: str) -> int:
-    maximum = getattr(modele._meta.get_field(champ), "max_length", None)
-    if not maximum:
-        raise ValueError(f"{modele.__name__}.{champ} n'a pas de longueur maximale.")
-    return int(maximum)
+    for validateur in getattr(modele._meta.get_field(champ), "validators", []):
+        if isinstance(validateur, LongueurMax):
+            return int(validateur.limit_value)
+    raise ValueError(f"{modele.__name__}.{champ} n'a pas de longueur maximale.")
 
 
 def message(maximum: int, longueur: int) -> str:
@@ -42,11 +55,6 @@ class TexteLibre(forms.CharField):
     No ``maxlength`` attribute: a browser would cut a pasted text without a word."""
 
     def __init__(self, *, modele: type[models.Model], champ: str, **kwargs: Any) -> None:
-        self.maximum = limite(modele, champ)
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
         super().__init__(**kwargs)
-
-    def validate(self, value: Any) -> None:
-        super().validate(value)
-        if value and len(value) > self.maximum:
-            raise ValidationError(message(self.maximum, len(value)), code="max_length")
+        self.validators.append(LongueurMax(limite(modele, champ)))

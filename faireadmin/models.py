@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from faireadmin.longueurs import LongueurMax
+
 
 class Direction(models.Model):
     """An organisational unit; its headcount is the denominator of participation rates."""
@@ -291,7 +293,7 @@ class PageInformation(models.Model):
     titre = models.CharField("titre", max_length=200)
     contenu = models.TextField(
         "contenu",
-        max_length=50_000,
+        validators=[LongueurMax(50_000)],
         help_text="Texte simple : une ligne vide sépare deux paragraphes.",
     )
     modifie_le = models.DateTimeField("modifiée le", auto_now=True)

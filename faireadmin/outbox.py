@@ -27,6 +27,7 @@ from email.utils import parseaddr
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -66,6 +67,10 @@ SORTES_DE_LIENS: dict[str, SorteDeLien] = {}
 def enregistrer_lien(sorte: str, libelle: str, fabriquer: Callable[..., str]) -> None:
     """Each application registers the secret links its e-mails carry (in its ready())."""
     SORTES_DE_LIENS[sorte] = SorteDeLien(libelle, fabriquer)
+
+
+class LienImpossibleError(Exception):
+    """The link of a message cannot be made (its object is gone): it will never be sent."""
 
 
 def marque(sorte: str) -> str:
@@ -148,10 +153,13 @@ def identifiant_du_message(notification: Notification) -> str:
 
 def _message(notification: Notification) -> EmailMultiAlternatives:
     """The e-mail as it leaves, its secret links made now (never stored)."""
-    liens = {
-        sorte: SORTES_DE_LIENS[sorte].fabriquer(**parametres)
-        for sorte, parametres in notification.liens_secrets.items()
-    }
+    try:
+        liens = {
+            sorte: SORTES_DE_LIENS[sorte].fabriquer(**parametres)
+            for sorte, parametres in notification.liens_secrets.items()
+        }
+    except (ObjectDoesNotExist, KeyError) as erreur:  # the agent deleted, an unknown sort
+        raise LienImpossibleError(f"lien impossible à fabriquer ({erreur!r})") from erreur
     message = EmailMultiAlternatives(
         subject=notification.sujet,
         body=_avec_les_liens(notification.corps, liens),
@@ -180,14 +188,16 @@ def envoyer(pk: int) -> Notification | None:
             )
             if notification is None:
                 return None
-            message = _message(notification)
             notification.tentatives += 1
             try:
+                message = _message(notification)
                 connexion.open()
                 connexion.send_messages([message])  # returns at the server's "250"
             except Exception as erreur:  # SMTP down, refused recipient, anything: count it
                 notification.derniere_erreur = f"{type(erreur).__name__} : {erreur}"[:2000]
-                if notification.tentatives >= TENTATIVES_MAX:
+                if notification.tentatives >= TENTATIVES_MAX or isinstance(
+                    erreur, LienImpossibleError
+                ):
                     notification.statut = Statut.ECHEC
                     logger.error(
                         "Notification %s abandonnée : %s", pk, notification.derniere_erreur

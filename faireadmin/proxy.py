@@ -22,8 +22,15 @@ def _reseaux(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddres
 
 
 def _ip(adresse: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address, with the port some proxies add taken off (« 1.2.3.4:5678 »,
+    « [2001:db8::1]:443 »)."""
+    adresse = adresse.strip()
+    if adresse.startswith("["):
+        adresse = adresse[1:].partition("]")[0]
+    elif adresse.count(":") == 1:
+        adresse = adresse.partition(":")[0]
     try:
-        return ipaddress.ip_address(adresse.strip())
+        return ipaddress.ip_address(adresse)
     except ValueError:
         return None
 

@@ -256,10 +256,11 @@ CONTENT_SECURITY_POLICY = {
 # Device cookies (OWASP): five failures lock an account for 15 minutes in every browser where
 # it never logged in, not in those where it did (the Region's agents share a few outgoing
 # addresses: an attacker must not lock a colleague out). Beyond 20 failures from one address
-# without a device cookie, whatever the accounts, that address is held back as long.
+# without a device cookie, whatever the accounts, that address gets one try every 30 seconds.
 # (django-axes would do, but its application label, « axes », is our axes de progrès'.)
 VERROUILLAGE_ECHECS = env.int("VERROUILLAGE_ECHECS", default=5)
 VERROUILLAGE_ECHECS_PAR_ADRESSE = env.int("VERROUILLAGE_ECHECS_PAR_ADRESSE", default=20)
+VERROUILLAGE_SECONDES_ENTRE_ESSAIS = env.int("VERROUILLAGE_SECONDES_ENTRE_ESSAIS", default=30)
 VERROUILLAGE_MINUTES = env.int("VERROUILLAGE_MINUTES", default=15)
 
 # --- Single sign-on (OpenID Connect: Keycloak, ADFS, LemonLDAP::NG…) ------------------------

@@ -36,9 +36,15 @@ def purger_journal_securite() -> int:
 
 @shared_task(name="faireadmin.nettoyer", acks_late=True)
 def nettoyer() -> int:
-    """Deletes the sent e-mails past their retention period and the expired sessions."""
+    """Deletes the sent e-mails past their retention period, the expired sessions and the
+    heartbeats of workers gone for a week (each new container has a new name)."""
+    import datetime as dt
+
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
+    from faireadmin.models import BattementWorker
+
     Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    BattementWorker.objects.filter(vu_le__lt=timezone.now() - dt.timedelta(days=7)).delete()
     return outbox.purger()

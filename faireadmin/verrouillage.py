@@ -9,7 +9,9 @@ with Device Cookies »), so that an attacker cannot lock a colleague out from a 
   VERROUILLAGE_ECHECS within VERROUILLAGE_MINUTES, the account is locked for every browser
   without its cookie, whatever its address; those that have it still log in.
 - Failures without a valid device cookie are also counted per address, whatever the account:
-  beyond VERROUILLAGE_ECHECS_PAR_ADRESSE, that address is held back (password spraying).
+  beyond VERROUILLAGE_ECHECS_PAR_ADRESSE, that address is slowed down (password spraying):
+  one attempt from an unknown browser every VERROUILLAGE_SECONDES_ENTRE_ESSAIS seconds, so
+  that a colleague on a new computer waits a little rather than a quarter of an hour.
 
 Counted from the security log, so every web process sees the same counts. The attempts on
 one account are serialised (a PostgreSQL advisory lock held from the count to the record of
@@ -31,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from faireadmin import audit
 from faireadmin.models import Agent, EvenementSecurite
@@ -44,8 +47,14 @@ DUREE_APPAREIL = 180 * 24 * 60 * 60  # a device not used for six months is a str
 # --- Device cookies -------------------------------------------------------------------------
 def _compte(identifiant: str) -> str:
     """The account a cookie is bound to, as it stands in the cookie: not the address itself
-    (whoever borrows the browser would read it), a digest of it."""
-    return hashlib.sha256(f"appareil:{identifiant}".encode()).hexdigest()[:24]
+    (whoever borrows the browser would read it), a digest keyed by the site's secret."""
+    return salted_hmac(f"{SEL_APPAREIL}.compte", identifiant).hexdigest()[:24]
+
+
+def _mot_de_passe(agent: Agent) -> str:
+    """A digest of the account's password (of its hash): a new password, and every device
+    cookie given before is worth nothing (whoever once knew the old one is a stranger)."""
+    return salted_hmac(f"{SEL_APPAREIL}.mot_de_passe", agent.password).hexdigest()[:24]
 
 
 def appareil_de(request: HttpRequest | None, identifiant: str) -> str:
@@ -61,12 +70,20 @@ def appareil_de(request: HttpRequest | None, identifiant: str) -> str:
         return ""
     if not isinstance(valeur, dict) or valeur.get("compte") != _compte(identifiant):
         return ""
+    agent = Agent.objects.filter(email=identifiant).only("password").first()
+    if agent is None or valeur.get("mot_de_passe") != _mot_de_passe(agent):
+        return ""
     return str(valeur.get("jeton", ""))
 
 
-def nouvel_appareil(identifiant: str) -> str:
+def nouvel_appareil(agent: Agent) -> str:
     return signing.dumps(
-        {"compte": _compte(identifiant), "jeton": secrets.token_urlsafe(16)}, salt=SEL_APPAREIL
+        {
+            "compte": _compte(agent.email),
+            "mot_de_passe": _mot_de_passe(agent),
+            "jeton": secrets.token_urlsafe(16),
+        },
+        salt=SEL_APPAREIL,
     )
 
 
@@ -74,7 +91,7 @@ def a_la_connexion(sender: Any, request: HttpRequest, user: Agent, **kwargs: Any
     """Receiver of user_logged_in: a password login gives (renews) this browser's cookie."""
     backend = getattr(user, "backend", "") or ""  # set by login(): which backend let them in
     if request is not None and backend.endswith("ConnexionProtegee"):
-        request.appareil_a_poser = nouvel_appareil(user.email)  # type: ignore[attr-defined]
+        request.appareil_a_poser = nouvel_appareil(user)  # type: ignore[attr-defined]
 
 
 def cookie_d_appareil(get_response: Callable[[HttpRequest], HttpResponse]):
@@ -101,7 +118,7 @@ def cookie_d_appareil(get_response: Callable[[HttpRequest], HttpResponse]):
 @dataclass(frozen=True)
 class Verrou:
     jusqua: dt.datetime
-    par_adresse: bool  # the address is held back, rather than the account
+    par_adresse: bool  # the address is slowed down, rather than the account locked
 
 
 def _fin(
@@ -140,14 +157,13 @@ def verrou(
         return None, appareil  # a trusted browser: only its own failures count
     if jusqua := _fin(compte.filter(appareil=""), seuil, duree):
         return Verrou(jusqua, par_adresse=False), ""
-    if adresse and (
-        jusqua := _fin(
-            echecs.filter(adresse_ip=adresse, appareil=""),
-            settings.VERROUILLAGE_ECHECS_PAR_ADRESSE,
-            duree,
-        )
-    ):
-        return Verrou(jusqua, par_adresse=True), ""
+    if adresse:
+        sans_cookie = echecs.filter(adresse_ip=adresse, appareil="")
+        if sans_cookie.count() >= settings.VERROUILLAGE_ECHECS_PAR_ADRESSE:
+            derniere = sans_cookie.aggregate(m=Max("cree_le"))["m"]
+            prochain = derniere + dt.timedelta(seconds=settings.VERROUILLAGE_SECONDES_ENTRE_ESSAIS)
+            if maintenant < prochain:
+                return Verrou(prochain, par_adresse=True), ""
     return None, ""
 
 

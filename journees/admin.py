@@ -3,7 +3,7 @@ from typing import cast
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 
 from faireadmin.models import Agent
 from journees import services
@@ -105,13 +105,27 @@ class JourneeAdmin(admin.ModelAdmin):
     def en_attente(self, journee: Journee) -> int:
         return journee.nb_attente  # type: ignore[attr-defined]
 
-    # The service records the change in the journée's history, with what changed: the admin
-    # does not write a second entry.
+    # The service records the journée's own changes in its history, with what changed: the
+    # admin writes only what the service does not see, the changes of its inline registrations.
     def log_addition(self, request, obj, message):
         return None
 
     def log_change(self, request, obj, message):
+        des_inscriptions = [
+            entree for entree in message if any("name" in v for v in entree.values())
+        ]
+        if des_inscriptions:
+            return super().log_change(request, obj, des_inscriptions)
         return None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (
+            ValidationError
+        ) as erreur:  # refused under the lock (changed just now): nothing saved
+            self.message_user(request, " ".join(erreur.messages), messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
     def save_model(self, request: HttpRequest, obj: Journee, form, change: bool) -> None:
         # Through the service: the journée row lock, the capacity checked again under it,

@@ -135,6 +135,17 @@ class AvecVersion(forms.ModelForm):
         if self.instance.pk:
             self.fields["version_lue"].initial = self.instance.version
 
+    def clean(self):
+        donnees = super().clean()
+        if self.instance.pk and self.cleaned_data.get("version_lue") is None:
+            # A change is always made against the version it was read at (said above the
+            # form: the field is hidden).
+            raise forms.ValidationError(
+                "Cette page est trop ancienne pour être enregistrée : rechargez-la, puis "
+                "refaites vos changements."
+            )
+        return donnees
+
     def a_jour(self, actuelle: Journee) -> Self:
         """The same form, what was typed kept, now made from the journée as it is stored."""
         donnees = cast(QueryDict, self.data).copy()

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from faireadmin.longueurs import LongueurMax
 from sujets.models import Sujet
 
 
@@ -70,8 +71,8 @@ class Journee(models.Model):
     heure_fin = models.TimeField("heure de fin", default=dt.time(17, 0))
     ville = models.CharField("ville", max_length=100)
     lieu = models.CharField("lieu", max_length=200, help_text="Nom du bâtiment ou de la salle.")
-    adresse = models.TextField("adresse", blank=True, max_length=500)
-    programme = models.TextField("programme", blank=True, max_length=10_000)
+    adresse = models.TextField("adresse", blank=True, validators=[LongueurMax(500)])
+    programme = models.TextField("programme", blank=True, validators=[LongueurMax(10_000)])
     capacite = models.PositiveIntegerField(
         "nombre de places", validators=[MinValueValidator(1, "Prévoyez au moins une place.")]
     )
@@ -96,7 +97,7 @@ class Journee(models.Model):
     enseignements = models.TextField(
         "enseignements",
         blank=True,
-        max_length=10_000,
+        validators=[LongueurMax(10_000)],
         help_text="Ce que la journée a appris, écrit après coup.",
     )
     # Moves on with each change made by the organisers: a change made from a page built on an
@@ -235,13 +236,13 @@ class Inscription(models.Model):
     besoins_accessibilite = models.TextField(
         "besoins d'accessibilité",
         blank=True,
-        max_length=500,
+        validators=[LongueurMax(500)],
         help_text="Information privée, vue des seuls organisateurs.",
     )
     contraintes_repas = models.TextField(
         "contraintes alimentaires",
         blank=True,
-        max_length=500,
+        validators=[LongueurMax(500)],
         help_text="Information privée, vue des seuls organisateurs.",
     )
     inscrit_par = models.ForeignKey(

@@ -354,7 +354,12 @@ def journee_enregistrer(
                     "avant de réduire le nombre de places."
                 }
             )
-        differences = journee_differences(actuelle, journee)
+        # The bilan's fields too: the admin edits them on the same page.
+        differences = journee_differences(
+            actuelle,
+            journee,
+            champs=(*Journee.CHAMPS_DES_ORGANISATEURS, "nombre_participants", "enseignements"),
+        )
         if {s.pk for s in sujets} != set(actuelle.sujets.values_list("pk", flat=True)):
             differences.append("sujets travaillés modifiés")
         journee.version = actuelle.version + 1

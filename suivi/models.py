@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from faireadmin.longueurs import LongueurMax
 from journees.models import Journee
 from sujets.models import Sujet
 
@@ -88,7 +89,7 @@ class Proposition(models.Model):
         help_text="La journée « Créer » où la proposition est née.",
     )
     titre = models.CharField("titre", max_length=250)
-    description = models.TextField("description", blank=True, max_length=5000)
+    description = models.TextField("description", blank=True, validators=[LongueurMax(5000)])
     statut = models.CharField("statut", max_length=12, choices=Statut.choices, default=Statut.IDEE)
     avancement = models.PositiveSmallIntegerField(
         "avancement (%)",
@@ -100,10 +101,10 @@ class Proposition(models.Model):
     meteo_explication = models.TextField(
         "explication de la météo",
         blank=True,
-        max_length=500,
+        validators=[LongueurMax(500)],
         help_text="Obligatoire si la météo n'est pas au soleil.",
     )
-    motif_abandon = models.TextField("motif d'abandon", blank=True, max_length=2000)
+    motif_abandon = models.TextField("motif d'abandon", blank=True, validators=[LongueurMax(2000)])
     cree_le = models.DateTimeField("créée le", default=timezone.now)
     modifie_le = models.DateTimeField("modifiée le", auto_now=True)
     version = models.PositiveIntegerField(
@@ -179,9 +180,11 @@ class RetourTest(models.Model):
         blank=True,
         related_name="+",
     )
-    synthese = models.TextField("synthèse", max_length=5000)
-    points_forts = models.TextField("points forts", blank=True, max_length=5000)
-    pistes_amelioration = models.TextField("pistes d'amélioration", blank=True, max_length=5000)
+    synthese = models.TextField("synthèse", validators=[LongueurMax(5000)])
+    points_forts = models.TextField("points forts", blank=True, validators=[LongueurMax(5000)])
+    pistes_amelioration = models.TextField(
+        "pistes d'amélioration", blank=True, validators=[LongueurMax(5000)]
+    )
     nombre_testeurs = models.PositiveSmallIntegerField("nombre de testeurs", null=True, blank=True)
     cree_le = models.DateTimeField("saisi le", default=timezone.now)
 
@@ -241,7 +244,7 @@ class PointAvancement(models.Model):
         related_name="points_avancement",
     )
     cree_le = models.DateTimeField("date", default=timezone.now)
-    texte = models.TextField("texte", blank=True, max_length=5000)
+    texte = models.TextField("texte", blank=True, validators=[LongueurMax(5000)])
     changements = models.JSONField("changements", default=dict, blank=True)
 
     class Meta:

@@ -104,7 +104,7 @@ def journees_du_sujet(sujet: Sujet) -> QuerySet[Journee]:
 
 
 def propositions_nees(journee: Journee) -> QuerySet[Proposition]:
-    return journee.propositions_nees.select_related("sujet").order_by("sujet__titre", "titre")
+    return journee.propositions_nees.select_related("sujet").order_by("sujet__titre", "titre", "pk")
 
 
 # --- Propositions with their follow-up ----------------------------------------------------

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from axes.models import Axe
+from faireadmin.longueurs import LongueurMax
 
 
 class Sujet(models.Model):
@@ -16,8 +17,8 @@ class Sujet(models.Model):
     ordre = models.PositiveSmallIntegerField(
         "ordre dans l'axe", default=0, help_text="Position du sujet dans la liste de son axe."
     )
-    problematique = models.TextField("problématique", blank=True, max_length=3000)
-    description = models.TextField("description", blank=True, max_length=10_000)
+    problematique = models.TextField("problématique", blank=True, validators=[LongueurMax(3000)])
+    description = models.TextField("description", blank=True, validators=[LongueurMax(10_000)])
 
     class Meta:
         verbose_name = "sujet"

@@ -33,9 +33,22 @@ def redis(settings):
         "default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{serveur.port}/0"}
     }
     cache.repartir()
+    # Without its epoch nothing would be cached, and these tests would prove nothing.
+    VersionCache.objects.get_or_create(portee=VersionCache.EPOQUE, defaults={"numero": 1})
     yield serveur
     serveur.nettoyer()
     cache.repartir()
+
+
+def en_cache(serveur: RedisJetable) -> int:
+    """How many entries the test's Redis holds."""
+    from redis import Redis
+
+    client = Redis(port=serveur.port)
+    try:
+        return client.dbsize()
+    finally:
+        client.close()
 
 
 @pytest.fixture
@@ -88,6 +101,7 @@ def test_a_frozen_redis_costs_a_page_its_short_timeout_once(client, redis, dg, p
     ]
     for page in pages:  # warm: served from the cache
         assert client.get(page).status_code == 200
+    assert en_cache(redis) >= len(pages)
     redis.geler()
     try:
         durees = [duree(lambda page=page: client.get(page)) for page in pages]
@@ -106,6 +120,7 @@ def test_a_change_made_while_redis_is_stopped_shows_when_it_is_back(
     page = reverse("proposition", kwargs={"pk": proposition.pk})
     avant = client.get(page)
     assert avancement_affiche(avant) == "13"
+    assert en_cache(redis) > 0  # the page came from, and went to, the cache
     version = version_du_formulaire(avant)
 
     redis.arreter()
@@ -137,6 +152,7 @@ def test_a_change_made_while_redis_is_frozen_shows_when_it_thaws(
     client.force_login(AgentFactory())
     page = reverse("proposition", kwargs={"pk": proposition.pk})
     assert avancement_affiche(client.get(page)) == "13"
+    assert en_cache(redis) > 0
     redis.geler()
     try:
         with django_capture_on_commit_callbacks(execute=True):

@@ -21,6 +21,8 @@ class Migration(migrations.Migration):
     dependencies = [("journees", "0003_capacite_au_moins_une_place")]
 
     operations = [
+        # No way back: the tokens it replaces are not kept (that is its point).
+        migrations.RunPython(migrations.RunPython.noop, reverse_code=None),
         migrations.AddField(
             model_name="abonnementcalendrier",
             name="graine",

@@ -90,3 +90,24 @@ def test_health_is_reachable_over_plain_http_in_production(client, settings):
 
 def test_health_only_answers_get(client):
     assert client.post(reverse("sante")).status_code == 405
+
+
+def test_a_heartbeat_is_not_a_change_of_the_data(django_capture_on_commit_callbacks):
+    """Every 30 s per worker: if it moved the cache's version, no page would stay cached."""
+    from faireadmin import cache
+
+    avant = cache.version()
+    with django_capture_on_commit_callbacks(execute=True):
+        BattementWorker.objects.update_or_create(
+            nom="celery@web", defaults={"vu_le": timezone.now()}
+        )
+    assert cache.version() == avant
+
+
+def test_old_heartbeats_are_purged_at_night():
+    from faireadmin.tasks import nettoyer
+
+    BattementWorker.objects.create(nom="ancien", vu_le=timezone.now() - dt.timedelta(days=8))
+    BattementWorker.objects.create(nom="recent", vu_le=timezone.now() - dt.timedelta(days=1))
+    nettoyer()
+    assert list(BattementWorker.objects.values_list("nom", flat=True)) == ["recent"]

@@ -162,3 +162,18 @@ def test_the_migration_masks_the_links_already_in_the_outbox(agent):
     assert ancienne.liens_secrets == {"annulation": {"inscription": 12}}
     assert reinitialisation.corps == f"Lien : {outbox.marque('reinitialisation')}\n"
     assert reinitialisation.liens_secrets == {"reinitialisation": {"agent": agent.pk}}
+
+
+def test_a_link_that_cannot_be_made_fails_at_once_instead_of_waiting_forever(agent):
+    notification = outbox.notifier(
+        nature="compte.mot_de_passe",
+        objet="agent:disparu",
+        destinataire="disparu@region.example",
+        sujet="Mot de passe",
+        corps=f"Lien : {outbox.marque('reinitialisation')}",
+        liens={"reinitialisation": {"agent": 999_999}},  # an agent gone meanwhile
+    )
+    envoyee = outbox.envoyer(notification.pk)
+    assert envoyee.statut == Notification.Statut.ECHEC
+    assert "lien impossible" in envoyee.derniere_erreur
+    assert notification.pk not in outbox.a_balayer()

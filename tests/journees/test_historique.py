@@ -231,3 +231,58 @@ def test_the_schedule_actions_of_the_admin_leave_a_trace(client, admin):
         agent=admin,
         details__objet=f"django_celery_beat.periodictask:{tache.pk}",
     ).exists()
+
+
+def donnees_admin(client, journee) -> dict:
+    """What the admin's page of the journée posts unchanged."""
+    url = reverse("admin:journees_journee_change", args=[journee.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    donnees = {nom: form[nom].value() for nom in form.fields if form[nom].value() not in (None, "")}
+    donnees["date"] = journee.date.isoformat()
+    for nom in ("heure_debut", "heure_fin"):
+        donnees[nom] = getattr(journee, nom).strftime("%H:%M")
+    donnees["sujets"] = []
+    formset = page.context["inline_admin_formsets"][0].formset
+    donnees |= {
+        f"{formset.prefix}-TOTAL_FORMS": str(formset.total_form_count()),
+        f"{formset.prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
+    }
+    for rang, sous_form in enumerate(formset.forms):
+        for nom in ("id", "journee", "presence", "sujet_souhaite"):
+            valeur = sous_form[nom].value()
+            if valeur not in (None, ""):
+                donnees[f"{formset.prefix}-{rang}-{nom}"] = valeur
+    return donnees
+
+
+def test_a_bilan_or_a_registration_changed_in_the_admin_leaves_a_trace(client, admin):
+    journee = JourneeFactory(date=timezone.localdate() - dt.timedelta(days=1))
+    inscription = InscriptionFactory(journee=journee)
+    url = reverse("admin:journees_journee_change", args=[journee.pk])
+    donnees = donnees_admin(client, journee)
+    donnees |= {"nombre_participants": "12", "enseignements": "Écrit dans l'administration."}
+    assert client.post(url, donnees).status_code == 302
+    assert messages_de(journee) == [
+        "Modifié : nombre de participants : — → 12 ; enseignements modifié."
+    ]
+    journee.refresh_from_db()
+    donnees = donnees_admin(client, journee)
+    donnees["inscriptions-0-presence"] = Inscription.Presence.PRESENT
+    assert client.post(url, donnees).status_code == 302
+    inscription.refresh_from_db()
+    assert inscription.presence == Inscription.Presence.PRESENT
+    dernier = LogEntry.objects.filter(object_id=str(journee.pk)).latest("pk")
+    assert "Présence" in dernier.get_change_message() and dernier.user == admin
+
+
+def test_an_edit_without_the_version_it_was_read_at_is_refused(client_lab):
+    journee = JourneeFactory(lieu="Salle A")
+    donnees = donnees_du_formulaire(client_lab, journee)
+    del donnees["version_lue"]  # a page from before, or a script
+    donnees["lieu"] = "Salle B"
+    reponse = client_lab.post(reverse("journee_modifier", kwargs={"pk": journee.pk}), donnees)
+    assert reponse.status_code == 422
+    assert "Cette page est trop ancienne pour être enregistrée" in texte(reponse)
+    journee.refresh_from_db()
+    assert journee.lieu == "Salle A"
