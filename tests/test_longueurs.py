@@ -151,3 +151,21 @@ def test_the_propositions_of_a_journee_come_in_pages(client_lab, django_assert_m
     assert premiere.content.decode().count('<th scope="row">') == 50
     derniere = client_lab.get(url, {"page": 3})
     assert derniere.content.decode().count('<th scope="row">') == 20
+
+
+def test_the_admin_says_it_too_and_never_cuts_a_pasted_text(client):
+    from faireadmin.models import Agent
+    from suivi.models import RetourTest
+
+    client.force_login(Agent.objects.create_superuser("root@region.example", "un mot de passe"))
+    proposition = PropositionFactory()
+    RetourTest.objects.create(
+        proposition=proposition, journee=JourneeFactory(phase=Phase.TESTER), synthese="Court."
+    )
+    page = client.get(reverse("admin:suivi_proposition_change", args=[proposition.pk]))
+    contenu = page.content.decode()
+    assert 'name="description"' in contenu
+    assert not re.search(r'<textarea[^>]*name="description"[^>]*maxlength', contenu)
+    with pytest.raises(ValidationError) as refus:
+        Proposition(sujet=proposition.sujet, titre="T", description=MEGA).full_clean()
+    assert "Ce texte est trop long" in refus.value.message_dict["description"][0]
