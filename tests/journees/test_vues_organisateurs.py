@@ -322,7 +322,8 @@ def test_outcome_form_proposes_the_attendance_and_records_the_lessons(client_lab
     assert page.context["form"].initial["nombre_participants"] == 3
 
     reponse = client_lab.post(
-        url("bilan", journee), {"nombre_participants": "4", "enseignements": "Plus de temps."}
+        url("bilan", journee),
+        {"nombre_participants": "4", "enseignements": "Plus de temps.", "version_lue": "0"},
     )
     assert reponse.status_code == 302
     journee.refresh_from_db()
@@ -343,7 +344,8 @@ def test_outcome_with_bad_input_keeps_the_data_and_says_why(client_lab):
 def test_outcome_before_the_day_is_refused(client_lab):
     journee = JourneeFactory()
     reponse = client_lab.post(
-        url("bilan", journee), {"nombre_participants": "4", "enseignements": "x"}
+        url("bilan", journee),
+        {"nombre_participants": "4", "enseignements": "x", "version_lue": "0"},
     )
     assert reponse.status_code == 422
     assert "à partir du jour de la journée" in texte(reponse)
@@ -408,6 +410,7 @@ def test_capacity_cannot_drop_below_confirmed_and_an_increase_serves_the_list(
 ):
     modifier = url("journee_modifier", journee_pleine)
     valeurs = donnees_journee(titre=journee_pleine.titre, date=str(journee_pleine.date))
+    valeurs["version_lue"] = str(journee_pleine.version)  # the page it was made from
     trop_peu = client_lab.post(modifier, {**valeurs, "capacite": "1"})
     assert trop_peu.status_code == 422
     assert "2 inscriptions sont déjà confirmées" in texte(trop_peu)
