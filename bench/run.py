@@ -31,6 +31,9 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 RACINE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(RACINE))
+from tests.vrais_services import session  # noqa: E402 (one way to log in, the tests' own)
+
 LUA = Path(__file__).with_name("requete.lua")
 FILS_WRK = 2
 
@@ -127,21 +130,6 @@ def demarrer(env: dict[str, str], journal: str = "bench-gunicorn.log") -> subpro
 
 
 # --- Sessions (logged in as the demo accounts and as stress agents) -----------------------
-def session(agent) -> str:
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    magasin = import_module(settings.SESSION_ENGINE).SessionStore()
-    magasin[SESSION_KEY] = str(agent.pk)
-    magasin[BACKEND_SESSION_KEY] = "faireadmin.verrouillage.ConnexionProtegee"
-    magasin[HASH_SESSION_KEY] = agent.get_session_auth_hash()
-    magasin["vu"] = int(time.time())
-    magasin.create()
-    return magasin.session_key
-
-
 def fichier_de_sessions(dossier: Path, nom: str, cles: list[str]) -> Path:
     chemin = dossier / f"{nom}.txt"
     chemin.write_text("\n".join(cles) + "\n")
@@ -443,7 +431,6 @@ def main() -> int:
         dire(f"# Jeu de stress en {time.perf_counter() - debut:.0f} s : {bilan}")
     manage(env, "collectstatic", "--noinput", "-v0")
 
-    sys.path.insert(0, str(RACINE))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "faireadmin.settings")
     import django
 

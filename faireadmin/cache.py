@@ -110,8 +110,9 @@ class RedisSansAttente(RedisCache):
 
 
 # --- Versions -------------------------------------------------------------------------------
-# The versions read by this request, until it ends or this process moves one on.
-_lues: ContextVar[dict[str, int] | None] = ContextVar("versions_lues", default=None)
+# The versions read by this request (as they go into keys), until it ends or this process
+# moves one on; None outside a request (a task reads them afresh each time).
+_lues: ContextVar[dict[str, str] | None] = ContextVar("versions_lues", default=None)
 
 
 def _debut_de_requete(**kwargs: Any) -> None:
@@ -138,19 +139,19 @@ def version(portee: str = DONNEES) -> str:
     from faireadmin.models import VersionCache
 
     lues = _lues.get()
-    if lues is None or portee not in lues:
-        numeros = dict(
-            VersionCache.objects.filter(portee__in=[VersionCache.EPOQUE, portee]).values_list(
-                "portee", "numero"
-            )
+    if lues is not None and portee in lues:
+        return lues[portee]
+    numeros = dict(
+        VersionCache.objects.filter(portee__in=[VersionCache.EPOQUE, portee]).values_list(
+            "portee", "numero"
         )
-        if VersionCache.EPOQUE not in numeros:
-            raise EpoqueAbsenteError("Époque du cache absente (voir la migration faireadmin 0008).")
-        lues = {**(lues or {}), VersionCache.EPOQUE: numeros[VersionCache.EPOQUE]}
-        lues[portee] = numeros.get(portee, 0)
-        if _lues.get() is not None:
-            _lues.set(lues)
-    return f"{lues[VersionCache.EPOQUE]}.{lues[portee]}"
+    )
+    if VersionCache.EPOQUE not in numeros:
+        raise EpoqueAbsenteError("Époque du cache absente (voir la migration faireadmin 0008).")
+    lue = f"{numeros[VersionCache.EPOQUE]}.{numeros.get(portee, 0)}"
+    if lues is not None:
+        lues[portee] = lue
+    return lue
 
 
 def _avancer(portee: str) -> None:
@@ -166,8 +167,8 @@ def _avancer(portee: str) -> None:
             )
     except Exception:  # the commit went through: entries expire within DUREE at worst
         logger.exception("Version du cache « %s » non avancée.", portee)
-    if _lues.get() is not None:
-        _lues.set({})  # this request reads the new version from now on
+    if (lues := _lues.get()) is not None:
+        lues.clear()  # this request reads the new version from now on
 
 
 class _Lot:

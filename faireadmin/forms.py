@@ -30,7 +30,6 @@ class VerificationDuVerrou:
             verrou = getattr(self.request, "verrou", None)  # type: ignore[attr-defined]
             if verrou is None:
                 raise
-            heure = formats.time_format(timezone.localtime(verrou.jusqua), "G\\hi")
             if verrou.par_adresse:
                 secondes = max(int((verrou.jusqua - timezone.now()).total_seconds()) + 1, 1)
                 message = (
@@ -40,6 +39,7 @@ class VerificationDuVerrou:
                     f"{secondes} secondes ; depuis votre appareil habituel, tout de suite."
                 )
             else:
+                heure = formats.time_format(timezone.localtime(verrou.jusqua), "G\\hi")
                 message = (
                     "Trop d'essais infructueux : ce compte est bloqué jusqu'à "
                     f"{heure} sur les appareils où il ne s'est encore jamais connecté. "

@@ -29,10 +29,12 @@ def limite(modele: type[models.Model], champ: str) -> int:
     raise ValueError(f"{modele.__name__}.{champ} n'a pas de longueur maximale.")
 
 
-def message(maximum: int, longueur: int) -> str:
-    def nombre(n: int) -> str:
-        return f"{n:,}".replace(",", "\u202f")  # « 5 000 »
+def nombre(n: int) -> str:
+    """A whole number as French writes it, thousands set apart: « 5 000 »."""
+    return f"{n:,}".replace(",", "\u202f")
 
+
+def message(maximum: int, longueur: int) -> str:
     return (
         f"Ce texte est trop long : {nombre(longueur)} caractères, pour {nombre(maximum)} au plus. "
         "Raccourcissez-le."

@@ -30,7 +30,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -57,10 +57,11 @@ def _mot_de_passe(agent: Agent) -> str:
     return salted_hmac(f"{SEL_APPAREIL}.mot_de_passe", agent.password).hexdigest()[:24]
 
 
-def appareil_de(request: HttpRequest | None, identifiant: str) -> str:
-    """The nonce of this browser's device cookie for ``identifiant``, or "" (none, forged,
-    expired, or another account's)."""
-    if request is None:
+def appareil_de(request: HttpRequest | None, agent: Agent | None) -> str:
+    """The nonce of this browser's device cookie for ``agent``'s account, or "" (no account,
+    no cookie, a forged, expired or other account's one, or one from before a new
+    password)."""
+    if request is None or agent is None:
         return ""
     try:
         valeur = signing.loads(
@@ -68,10 +69,9 @@ def appareil_de(request: HttpRequest | None, identifiant: str) -> str:
         )
     except signing.BadSignature:
         return ""
-    if not isinstance(valeur, dict) or valeur.get("compte") != _compte(identifiant):
+    if not isinstance(valeur, dict) or valeur.get("compte") != _compte(agent.email):
         return ""
-    agent = Agent.objects.filter(email=identifiant).only("password").first()
-    if agent is None or valeur.get("mot_de_passe") != _mot_de_passe(agent):
+    if valeur.get("mot_de_passe") != _mot_de_passe(agent):
         return ""
     return str(valeur.get("jeton", ""))
 
@@ -121,13 +121,17 @@ class Verrou:
     par_adresse: bool  # the address is slowed down, rather than the account locked
 
 
+def _nombre_et_dernier(echecs: QuerySet[EvenementSecurite]) -> tuple[int, dt.datetime | None]:
+    """How many failures, and the last one's date: one query."""
+    resultat = echecs.aggregate(nombre=Count("pk"), derniere=Max("cree_le"))
+    return resultat["nombre"], resultat["derniere"]
+
+
 def _fin(
     echecs: QuerySet[EvenementSecurite], seuil: int, duree: dt.timedelta
 ) -> dt.datetime | None:
-    if echecs.count() < seuil:
-        return None
-    derniere = echecs.aggregate(m=Max("cree_le"))["m"]
-    return derniere + duree if derniere else None
+    nombre, derniere = _nombre_et_dernier(echecs)
+    return derniere + duree if nombre >= seuil and derniere else None
 
 
 def verrou(
@@ -158,9 +162,8 @@ def verrou(
     if jusqua := _fin(compte.filter(appareil=""), seuil, duree):
         return Verrou(jusqua, par_adresse=False), ""
     if adresse:
-        sans_cookie = echecs.filter(adresse_ip=adresse, appareil="")
-        if sans_cookie.count() >= settings.VERROUILLAGE_ECHECS_PAR_ADRESSE:
-            derniere = sans_cookie.aggregate(m=Max("cree_le"))["m"]
+        nombre, derniere = _nombre_et_dernier(echecs.filter(adresse_ip=adresse, appareil=""))
+        if nombre >= settings.VERROUILLAGE_ECHECS_PAR_ADRESSE and derniere:
             prochain = derniere + dt.timedelta(seconds=settings.VERROUILLAGE_SECONDES_ENTRE_ESSAIS)
             if maintenant < prochain:
                 return Verrou(prochain, par_adresse=True), ""
@@ -196,7 +199,8 @@ class ConnexionProtegee(ModelBackend):
         adresse = audit.adresse_client(request)
         with transaction.atomic():
             _une_tentative_a_la_fois(identifiant)
-            refus, appareil = verrou(identifiant, adresse, appareil_de(request, identifiant))
+            compte = Agent.objects.filter(email=identifiant).first()  # read once, under the lock
+            refus, appareil = verrou(identifiant, adresse, appareil_de(request, compte))
             agent = (
                 None
                 if refus
@@ -206,7 +210,7 @@ class ConnexionProtegee(ModelBackend):
                 # Recorded here, under the lock, so that the next attempt counts it.
                 audit.consigner(
                     Nature.VERROUILLAGE if refus else Nature.ECHEC_CONNEXION,
-                    agent=Agent.objects.filter(email=identifiant).first(),
+                    agent=compte,
                     request=request,
                     identifiant=identifiant,
                     appareil=appareil,

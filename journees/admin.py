@@ -47,7 +47,7 @@ class JourneeAdminForm(AvecVersion):
         fields = "__all__"
 
     def clean(self):
-        donnees = super().clean() or self.cleaned_data
+        donnees = super().clean()
         version = donnees.get("version_lue")
         if self.instance.pk and version is not None:
             stockee = Journee.objects.values_list("version", flat=True).get(pk=self.instance.pk)
@@ -91,7 +91,7 @@ class JourneeAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        ("Après la journée", {"fields": ("nombre_participants", "enseignements")}),
+        ("Après la journée", {"fields": Journee.CHAMPS_DU_BILAN}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Journee]:
@@ -121,9 +121,8 @@ class JourneeAdmin(admin.ModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except (
-            ValidationError
-        ) as erreur:  # refused under the lock (changed just now): nothing saved
+        except ValidationError as erreur:
+            # Refused under the lock (changed just now, after the form's check): nothing saved.
             self.message_user(request, " ".join(erreur.messages), messages.ERROR)
             return HttpResponseRedirect(request.path)
 

@@ -165,7 +165,7 @@ class BilanForm(AvecVersion):
 
     class Meta:
         model = Journee
-        fields = ["nombre_participants", "enseignements"]
+        fields = list(Journee.CHAMPS_DU_BILAN)
         help_texts = {
             "nombre_participants": "Proposé d'après l'émargement ; corrigez-le si besoin.",
         }

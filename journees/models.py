@@ -63,6 +63,8 @@ class Journee(models.Model):
         "ouverture_inscriptions",
         "cloture_inscriptions",
     )
+    # What its bilan records, after the day.
+    CHAMPS_DU_BILAN = ("nombre_participants", "enseignements")
 
     phase = models.CharField("phase", max_length=10, choices=Phase.choices)
     titre = models.CharField("titre", max_length=200)

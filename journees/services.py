@@ -358,7 +358,7 @@ def journee_enregistrer(
         differences = journee_differences(
             actuelle,
             journee,
-            champs=(*Journee.CHAMPS_DES_ORGANISATEURS, "nombre_participants", "enseignements"),
+            champs=(*Journee.CHAMPS_DES_ORGANISATEURS, *Journee.CHAMPS_DU_BILAN),
         )
         if {s.pk for s in sujets} != set(actuelle.sujets.values_list("pk", flat=True)):
             differences.append("sujets travaillés modifiés")
@@ -421,14 +421,10 @@ def journee_enregistrer_bilan(
     )
     journee.nombre_participants = nombre_participants
     journee.enseignements = enseignements.strip()
-    differences = journee_differences(
-        avant, journee, champs=("nombre_participants", "enseignements")
-    )
+    differences = journee_differences(avant, journee, champs=Journee.CHAMPS_DU_BILAN)
     if differences:
         journee.version += 1
-        journee.save(
-            update_fields=["nombre_participants", "enseignements", "version", "modifie_le"]
-        )
+        journee.save(update_fields=[*Journee.CHAMPS_DU_BILAN, "version", "modifie_le"])
         historique.consigner(journee, par=par, message="Bilan : " + " ; ".join(differences) + ".")
     return journee
 

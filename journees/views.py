@@ -5,7 +5,8 @@ same template (status 422 with the error when refused); plain form posts are red
 the page with a message, so that everything works without JavaScript.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +29,7 @@ from faireadmin.roles import est_lab
 from journees import calendrier, exports, notifications, selectors, services
 from journees.forms import (
     AgentAInscrireForm,
+    AvecVersion,
     BilanForm,
     FiltresInscritsForm,
     FiltresJourneesForm,
@@ -39,6 +41,7 @@ from journees.forms import (
 from journees.models import AbonnementCalendrier, Inscription, Journee
 
 Statut = Inscription.Statut
+FormulaireAvecVersion = TypeVar("FormulaireAvecVersion", bound=AvecVersion)
 
 
 def _message_erreur(erreur: ValidationError) -> str:
@@ -317,14 +320,16 @@ def _page_organisation(
 
 
 def _perimee(
-    form: JourneeForm, journee: Journee, saisie: Journee
-) -> tuple[JourneeForm, list[str], Journee]:
+    form: FormulaireAvecVersion,
+    saisie: Journee,
+    champs: Iterable[str] = Journee.CHAMPS_DES_ORGANISATEURS,
+) -> tuple[FormulaireAvecVersion, list[str], Journee]:
     """A save refused because someone changed the journée meanwhile: the form again, with
-    what was typed and the current version; what the stored journée says otherwise; and the
-    journée as stored (for the page's heading: not what was typed)."""
-    actuelle = Journee.objects.get(pk=journee.pk)
-    differences = services.journee_differences(actuelle, saisie)
-    form = form.a_jour(Journee.objects.get(pk=journee.pk))
+    what was typed and the current version; what the stored journée says otherwise (among
+    ``champs``); and the journée as stored (for the page's heading: not what was typed)."""
+    actuelle = Journee.objects.get(pk=saisie.pk)
+    differences = services.journee_differences(actuelle, saisie, champs)
+    form = form.a_jour(Journee.objects.get(pk=saisie.pk))  # is_valid() writes into it
     form.is_valid()
     form.add_error(None, services.PERIMEE)
     return form, differences, actuelle
@@ -345,7 +350,7 @@ def _formulaire_journee(request: Requete, journee: Journee | None) -> HttpRespon
             )
         except ValidationError as erreur:
             if getattr(erreur, "code", None) == "perimee" and journee is not None:
-                form, differences, journee = _perimee(form, journee, saisie)
+                form, differences, journee = _perimee(form, saisie)
                 status = 409
             else:
                 form.add_error(None, erreur)
@@ -579,13 +584,9 @@ def bilan(request: Requete, pk: int) -> HttpResponse:
                 )
             except ValidationError as erreur:
                 if getattr(erreur, "code", None) == "perimee":
-                    journee = _journee_organisee(pk)  # as stored, for the page
-                    differences = services.journee_differences(
-                        journee, form.instance, champs=("nombre_participants", "enseignements")
+                    form, differences, journee = _perimee(
+                        form, form.instance, champs=Journee.CHAMPS_DU_BILAN
                     )
-                    form = form.a_jour(Journee.objects.get(pk=pk))
-                    form.is_valid()
-                    form.add_error(None, services.PERIMEE)
                     status = 409
                 else:
                     form.add_error(None, erreur)

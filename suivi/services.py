@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from faireadmin import cache
-from faireadmin.longueurs import exiger_longueurs, limite
+from faireadmin.longueurs import exiger_longueurs, limite, nombre
 from faireadmin.models import Agent
 from faireadmin.roles import est_lab
 from journees.models import Journee, Phase
@@ -387,9 +387,7 @@ def propositions_importer(*, journee: Journee, contenu: bytes, par: Agent) -> li
             erreurs.append(f"Ligne {numero} : le titre dépasse {TITRE_MAX} caractères.")
         if len(valeurs.get("description", "")) > DESCRIPTION_MAX:
             erreurs.append(
-                f"Ligne {numero} : la description dépasse {DESCRIPTION_MAX:,} caractères.".replace(
-                    ",", "\u202f"
-                )
+                f"Ligne {numero} : la description dépasse {nombre(DESCRIPTION_MAX)} caractères."
             )
         nouvelles.append(
             Proposition(
