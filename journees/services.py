@@ -312,6 +312,11 @@ def _valeur(journee: Journee, champ: str) -> str:
 TEXTES_LONGS = {"adresse", "programme", "enseignements"}
 
 
+def journee_libelle(champ: str) -> str:
+    """The French name of a journée's field (« nombre de places »)."""
+    return str(getattr(Journee._meta.get_field(champ), "verbose_name", champ))
+
+
 def journee_differences(
     avant: Journee, apres: Journee, champs: Iterable[str] = Journee.CHAMPS_DES_ORGANISATEURS
 ) -> list[str]:
@@ -319,9 +324,9 @@ def journee_differences(
     differences = []
     for champ in champs:
         if getattr(avant, champ) != getattr(apres, champ):
-            nom = str(getattr(Journee._meta.get_field(champ), "verbose_name", champ))
+            nom = journee_libelle(champ)
             if champ in TEXTES_LONGS:
-                differences.append(f"{nom} modifié")
+                differences.append(f"{nom} : texte modifié")
             else:
                 differences.append(f"{nom} : {_valeur(avant, champ)} → {_valeur(apres, champ)}")
     return differences

@@ -323,21 +323,29 @@ def _perimee(
     form: FormulaireAvecVersion,
     saisie: Journee,
     champs: Iterable[str] = Journee.CHAMPS_DES_ORGANISATEURS,
-) -> tuple[FormulaireAvecVersion, list[str], Journee]:
+) -> tuple[FormulaireAvecVersion, Journee, dict[str, object]]:
     """A save refused because someone changed the journée meanwhile: the form again, with
-    what was typed and the current version; what the stored journée says otherwise (among
-    ``champs``); and the journée as stored (for the page's heading: not what was typed)."""
+    what was typed and the current version; the journée as stored (for the page's heading:
+    not what was typed); and, for the page, what the stored journée says otherwise (among
+    ``champs``), its long texts shown whole (the list does not quote them)."""
     actuelle = Journee.objects.get(pk=saisie.pk)
-    differences = services.journee_differences(actuelle, saisie, champs)
+    contexte = {
+        "differences": services.journee_differences(actuelle, saisie, champs),
+        "textes_enregistres": [
+            (services.journee_libelle(champ), getattr(actuelle, champ))
+            for champ in champs
+            if champ in services.TEXTES_LONGS and getattr(actuelle, champ) != getattr(saisie, champ)
+        ],
+    }
     form = form.a_jour(Journee.objects.get(pk=saisie.pk))  # is_valid() writes into it
     form.is_valid()
     form.add_error(None, services.PERIMEE)
-    return form, differences, actuelle
+    return form, actuelle, contexte
 
 
 def _formulaire_journee(request: Requete, journee: Journee | None) -> HttpResponse:
     form = JourneeForm(request.POST or None, instance=journee)
-    differences: list[str] = []
+    perimee: dict[str, object] = {}
     status = 200
     if request.method == "POST" and form.is_valid():
         saisie = form.save(commit=False)
@@ -350,7 +358,7 @@ def _formulaire_journee(request: Requete, journee: Journee | None) -> HttpRespon
             )
         except ValidationError as erreur:
             if getattr(erreur, "code", None) == "perimee" and journee is not None:
-                form, differences, journee = _perimee(form, saisie)
+                form, journee, perimee = _perimee(form, saisie)
                 status = 409
             else:
                 form.add_error(None, erreur)
@@ -363,7 +371,7 @@ def _formulaire_journee(request: Requete, journee: Journee | None) -> HttpRespon
     return render(
         request,
         "journees/journee_form.html",
-        {"form": form, "journee": journee, "differences": differences},
+        {"form": form, "journee": journee, **perimee},
         status=status if status != 200 else (422 if form.errors else 200),
     )
 
@@ -569,7 +577,7 @@ def export(request: Requete, pk: int, format: str) -> HttpResponse:
 @lab_requis
 def bilan(request: Requete, pk: int) -> HttpResponse:
     journee = _journee_organisee(pk)
-    differences: list[str] = []
+    perimee: dict[str, object] = {}
     if request.method == "POST":
         form = BilanForm(request.POST, instance=journee)
         status = 422
@@ -584,7 +592,7 @@ def bilan(request: Requete, pk: int) -> HttpResponse:
                 )
             except ValidationError as erreur:
                 if getattr(erreur, "code", None) == "perimee":
-                    form, differences, journee = _perimee(
+                    form, journee, perimee = _perimee(
                         form, form.instance, champs=Journee.CHAMPS_DU_BILAN
                     )
                     status = 409
@@ -603,6 +611,6 @@ def bilan(request: Requete, pk: int) -> HttpResponse:
     return render(
         request,
         "journees/bilan.html",
-        {"journee": journee, "form": form, "differences": differences},
+        {"journee": journee, "form": form, **perimee},
         status=status,
     )

@@ -106,7 +106,7 @@ def test_every_lab_action_on_a_journee_is_recorded_and_shown(client_lab, lab):
     modification, bilan = messages_de(journee)
     assert "lieu : " in modification and "→ Salle des Assemblées" in modification
     assert "nombre de places : 1 → 3" in modification
-    assert bilan == "Bilan : nombre de participants : — → 2 ; enseignements modifié."
+    assert bilan == "Bilan : nombre de participants : — → 2 ; enseignements : texte modifié."
     assert all(e.user == lab for e in LogEntry.objects.all())
     page = texte(client_lab.get(organisation))
     assert "Historique des actions" in page
@@ -187,6 +187,9 @@ def test_a_bilan_from_an_older_page_is_refused(client_lab):
     )
     assert refus.status_code == 409
     assert "Quelqu'un a modifié cette journée" in texte(refus)
+    # The other's text is shown whole, to compare with one's own (kept in the field).
+    assert "Enseignements, tel qu'enregistré Écrit par un autre." in texte(refus)
+    assert "Le mien." in refus.content.decode()
     journee.refresh_from_db()
     assert journee.enseignements == "Écrit par un autre."
 
@@ -264,7 +267,7 @@ def test_a_bilan_or_a_registration_changed_in_the_admin_leaves_a_trace(client, a
     donnees |= {"nombre_participants": "12", "enseignements": "Écrit dans l'administration."}
     assert client.post(url, donnees).status_code == 302
     assert messages_de(journee) == [
-        "Modifié : nombre de participants : — → 12 ; enseignements modifié."
+        "Modifié : nombre de participants : — → 12 ; enseignements : texte modifié."
     ]
     journee.refresh_from_db()
     donnees = donnees_admin(client, journee)
