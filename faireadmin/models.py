@@ -118,6 +118,8 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]
+    # The sujets this agent pilots, read once per user object by ``sujets.permissions``.
+    _sujets_pilotes: frozenset[int] | None = None
 
     class Meta:
         verbose_name = "agent"

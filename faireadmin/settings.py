@@ -336,4 +336,21 @@ FAIREADMIN = {
     "JOURS_CONSERVATION_JOURNAL_SECURITE": env.int(
         "JOURS_CONSERVATION_JOURNAL_SECURITE", default=365
     ),
+    # Display caps: how many elements a list shows before saying how many others there are
+    # (templates read them as ``plafonds``, see faireadmin/context_processors.py).
+    # The dashboard's « À arbitrer »: propositions in orage, and overdue milestones, each.
+    "TABLEAU_DE_BORD_ARBITRAGES_AFFICHES": 12,
+    # The dashboard's filling of the journées: the last ones of the period.
+    "TABLEAU_DE_BORD_JOURNEES_AFFICHEES": 24,
+    # The dashboard's participation chart and table: the largest directions.
+    "TABLEAU_DE_BORD_DIRECTIONS_AFFICHEES": 20,
+    # The dashboard's pilotes to write to, for each point to arbitrate.
+    "TABLEAU_DE_BORD_CONTACTS_AFFICHES": 3,
+    # A sujet's pilotes on the pages that list sujets: this many, then « et N autres »
+    # (a list one longer is shown whole rather than hide a single pilote).
+    "PILOTES_AFFICHES": 4,
+    # The words of a sujet's problématique on its axe's page.
+    "PROBLEMATIQUE_MOTS_AFFICHES": 40,
+    # The changes of statut the report e-mail quotes (the report itself lists them all).
+    "COURRIEL_RAPPORT_CHANGEMENTS_CITES": 8,
 }

@@ -22,6 +22,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from faireadmin import audit
 from faireadmin.models import Agent, Direction, EvenementSecurite
+from faireadmin.permissions import public
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +177,7 @@ def _si_actif(vue):
             )
             return redirect(settings.LOGIN_REDIRECT_URL_FAILURE)
 
-    return require_GET(enveloppe)
+    return require_GET(public("l'authentification unique, avant la connexion")(enveloppe))
 
 
 REGLAGES_REQUIS = (

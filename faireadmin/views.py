@@ -3,14 +3,13 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from faireadmin import audit, health
 from faireadmin.forms import (
@@ -19,6 +18,7 @@ from faireadmin.forms import (
     MotDePasseOublieForm,
 )
 from faireadmin.models import Agent, EvenementSecurite, PageInformation
+from faireadmin.permissions import connecte_requis, public
 from faireadmin.sso import sso_actif
 
 
@@ -45,8 +45,10 @@ class Connexion(auth_views.LoginView):
         return reponse
 
 
-connexion = Connexion.as_view()
-deconnexion = auth_views.LogoutView.as_view()
+connexion = require_http_methods(["GET", "POST"])(
+    public("la page de connexion")(Connexion.as_view())
+)
+deconnexion = public("se déconnecter, connecté ou non")(auth_views.LogoutView.as_view())
 
 
 class MotDePasseOublie(auth_views.PasswordResetView):
@@ -124,15 +126,27 @@ class MotDePasseChange(MotDePasseEnregistre, auth_views.PasswordChangeView):
     confirmation = "Votre mot de passe est changé."
 
 
-mot_de_passe_oublie = MotDePasseOublie.as_view()
-mot_de_passe_envoye = auth_views.PasswordResetDoneView.as_view(
-    template_name="faireadmin/mot_de_passe_envoye.html"
+# Django's class-based views answer any method they have a handler for; the password reset
+# link answered every method (its ``dispatch`` renders the page): GET and POST only.
+formulaire = require_http_methods(["GET", "POST"])
+mot_de_passe_oublie = formulaire(
+    public("demander un lien, sans compte ouvert")(MotDePasseOublie.as_view())
 )
-mot_de_passe_nouveau = MotDePasseNouveau.as_view()
-mot_de_passe_change = MotDePasseChange.as_view()
+mot_de_passe_envoye = require_GET(
+    public("la confirmation de la demande")(
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="faireadmin/mot_de_passe_envoye.html"
+        )
+    )
+)
+mot_de_passe_nouveau = formulaire(
+    public("le lien de l'e-mail est la preuve")(MotDePasseNouveau.as_view())
+)
+mot_de_passe_change = formulaire(connecte_requis(MotDePasseChange.as_view()))
 
 
 @require_GET
+@public("les pages d'information (données personnelles, accessibilité)")
 def page_information(request: HttpRequest, slug: str) -> HttpResponse:
     """Public pages written in the admin: personal data processing, accessibility statement."""
     page = get_object_or_404(PageInformation, slug=slug)
@@ -141,7 +155,7 @@ def page_information(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @require_GET
-@login_required
+@connecte_requis
 def ping(request: HttpRequest) -> HttpResponse:
     """A few bytes behind the login: the ceiling of any logged-in page (make bench's
     baseline), and a probe that the session layer works."""
@@ -150,6 +164,7 @@ def ping(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+@public("la sonde de supervision : des états, aucune donnée")
 def sante(request: HttpRequest) -> JsonResponse:
     """Health probe, public. 503 only when the database is down: without the broker the site
     still serves pages, so its outage is reported, not fatal; nor are a silent worker (its

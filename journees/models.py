@@ -1,6 +1,7 @@
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -176,6 +177,10 @@ class Journee(models.Model):
         """Registration closes at the set date, or when the day starts."""
         return self.cloture_inscriptions or self.debut
 
+    @property
+    def phase_est_creer(self) -> bool:
+        return self.phase == Phase.CREER
+
     def est_passee(self, maintenant: dt.datetime | None = None) -> bool:
         return self.date < timezone.localdate(maintenant or timezone.now())
 
@@ -298,6 +303,27 @@ class Inscription(models.Model):
     def __str__(self) -> str:
         return f"{self.agent} — {self.journee} ({self.get_statut_display()})"
 
+    # The statut and the attendance as templates test them, without the stored values.
+    @property
+    def est_confirmee(self) -> bool:
+        return self.statut == StatutInscription.CONFIRMEE
+
+    @property
+    def est_en_attente(self) -> bool:
+        return self.statut == StatutInscription.ATTENTE
+
+    @property
+    def est_annulee(self) -> bool:
+        return self.statut == StatutInscription.ANNULEE
+
+    @property
+    def est_present(self) -> bool:
+        return self.presence == PresenceInscription.PRESENT
+
+    @property
+    def est_absent(self) -> bool:
+        return self.presence == PresenceInscription.ABSENT
+
 
 def nouveau_jeton() -> str:
     """Kept for migration 0002 (the tokens were stored then; see AbonnementCalendrier)."""
@@ -311,14 +337,36 @@ def nouvelle_graine() -> str:
 SEL_CALENDRIER = "journees.calendrier"
 
 
+# The graine of every agent's first address, until they renew it: the row is only written
+# then (a page read never writes), and its new random graine stops the first address.
+GRAINE_PREMIERE = "premiere"
+
+
 class AbonnementCalendrierQuerySet(models.QuerySet["AbonnementCalendrier"]):
+    def de(self, agent: Any) -> "AbonnementCalendrier":
+        """The agent's subscription: the renewed one, or the first (not stored)."""
+        return self.filter(agent=agent).first() or AbonnementCalendrier(
+            agent=agent, graine=GRAINE_PREMIERE
+        )
+
+    def _premier(self, agent_id: int) -> "AbonnementCalendrier | None":
+        from django.contrib.auth import get_user_model
+
+        agent = get_user_model().objects.filter(pk=agent_id).first()
+        return None if agent is None else AbonnementCalendrier(agent=agent, graine=GRAINE_PREMIERE)
+
     def du_jeton(self, jeton: str) -> "AbonnementCalendrier | None":
         """The subscription whose secret address ends with ``jeton``, or None."""
         try:
             agent, graine = signing.Signer(salt=SEL_CALENDRIER).unsign(jeton).split(".", 1)
-            return self.get(agent_id=int(agent), graine=graine)
-        except (signing.BadSignature, ValueError, AbonnementCalendrier.DoesNotExist):
+            agent_id = int(agent)
+        except (signing.BadSignature, ValueError):
             pass
+        else:
+            if abonnement := self.filter(agent_id=agent_id, graine=graine).first():
+                return abonnement
+            if graine == GRAINE_PREMIERE and not self.filter(agent_id=agent_id).exists():
+                return self._premier(agent_id)
         # An address given before the tokens stopped being stored (migration 0004).
         empreinte = hashlib.sha256(jeton.encode()).hexdigest()
         return self.filter(empreinte_ancienne=empreinte).first()

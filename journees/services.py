@@ -15,33 +15,57 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, connection, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
+from psycopg.errors import LockNotAvailable
 
 from faireadmin.longueurs import exiger_longueurs
 from faireadmin.models import Agent
-from faireadmin.roles import est_lab
+from faireadmin.permissions import exiger_organiser
 from journees import historique, notifications
 from journees.models import AbonnementCalendrier, Inscription, Journee
+from journees.permissions import agit_pour_autrui, exiger_annuler, exiger_inscrire
 from sujets.models import Sujet
 
 Statut = Inscription.Statut
 # Ranks are moved out of the way before being rewritten: the unique constraint on ranks is
 # checked row by row, so the temporary range must not meet the final one.
 DECALAGE_RANGS = 1_000_000
-
-
-# --- Notifications ------------------------------------------------------------------------
-def _notifier(inscription: Inscription, evenement: str) -> None:
-    # Into the outbox, in this transaction: the e-mail exists if and only if the change does.
-    notifications.notifier(inscription, evenement)
+LOCK_NOT_AVAILABLE = LockNotAvailable.sqlstate
 
 
 # --- Locks and ranks ----------------------------------------------------------------------
+# A seat lock waits this long at most for another transaction holding it (a rush, a slow
+# export), then the change is refused with « réessayez » (``VerrouOccupeError``, a 503).
+ATTENTE_DU_VERROU = "3s"
+
+
+class VerrouOccupeError(ValidationError):
+    """The journée's row stayed locked by another change for ``ATTENTE_DU_VERROU``: a refusal
+    like the others (nothing written), that the views answer with 409 (« réessayez »)."""
+
+    code_refus = "occupe"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Beaucoup de changements arrivent en même temps sur cette journée : rien n'a été "
+            "enregistré. Réessayez dans un instant.",
+            code=self.code_refus,
+        )
+
+
 def _verrouiller(journee_id: int) -> Journee:
-    return Journee.objects.select_for_update().get(pk=journee_id)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as curseur:  # for this transaction only
+            curseur.execute(f"SET LOCAL lock_timeout = '{ATTENTE_DU_VERROU}'")
+    try:
+        return Journee.objects.select_for_update().get(pk=journee_id)
+    except OperationalError as erreur:
+        if getattr(erreur.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            raise VerrouOccupeError from erreur
+        raise
 
 
 def _verrouiller_inscription(inscription: Inscription | int) -> tuple[Inscription, Journee]:
@@ -77,7 +101,7 @@ def _promouvoir(inscription: Inscription) -> None:
     inscription.statut = Statut.CONFIRMEE
     inscription.rang_attente = None
     inscription.save(update_fields=["statut", "rang_attente", "modifie_le"])
-    _notifier(inscription, "promotion")
+    notifications.notifier(inscription, "promotion")
 
 
 def _combler(journee: Journee) -> list[Inscription]:
@@ -111,9 +135,8 @@ def inscription_creer(
     a replayed request) returns the current registration unchanged.
     """
     # Organisers may register someone else (also once registration has closed).
-    organisateur = par.pk != agent.pk and est_lab(par)
-    if par.pk != agent.pk and not organisateur:
-        raise PermissionDenied("Vous ne pouvez inscrire que vous-même.")
+    exiger_inscrire(par, agent)
+    organisateur = agit_pour_autrui(par, agent.pk)
     exiger_longueurs(
         Inscription,
         besoins_accessibilite=besoins_accessibilite,
@@ -158,7 +181,9 @@ def inscription_creer(
     # The lock makes a duplicate impossible here; the database's constraint would still refuse
     # one (the whole registration is then rolled back).
     inscription.save()
-    _notifier(inscription, "confirmation" if inscription.statut == Statut.CONFIRMEE else "attente")
+    notifications.notifier(
+        inscription, "confirmation" if inscription.statut == Statut.CONFIRMEE else "attente"
+    )
     if organisateur:
         situation = (
             "confirmée"
@@ -181,12 +206,10 @@ def inscription_annuler(
     """Cancels a registration; a freed seat goes at once to the first on the waiting list."""
     maintenant = maintenant or timezone.now()
     inscription, journee = _verrouiller_inscription(inscription)
-    organisateur = est_lab(par)
-    if inscription.agent_id != par.pk and not organisateur:
-        raise PermissionDenied("Vous ne pouvez annuler que vos propres inscriptions.")
+    exiger_annuler(par, inscription)
     if inscription.statut == Statut.ANNULEE:
         return inscription
-    if organisateur and inscription.agent_id != par.pk:
+    if agit_pour_autrui(par, inscription.agent_id):
         if journee.est_passee(maintenant):
             raise ValidationError("Cette journée est passée : l'inscription ne peut plus changer.")
     elif maintenant >= journee.debut:
@@ -202,7 +225,7 @@ def inscription_annuler(
     promues = _combler(journee) if confirmee else []
     if not confirmee:
         _ordonner_attente(journee, _attente(journee))
-    _notifier(inscription, "annulation")
+    notifications.notifier(inscription, "annulation")
     if inscription.agent_id != par.pk:
         message = "Inscription annulée par l'organisation."
         if promues:
@@ -211,17 +234,11 @@ def inscription_annuler(
     return inscription
 
 
-# --- Organisers only ------------------------------------------------------------------------
-def _exiger_lab(par: Agent) -> None:
-    """Organisers: the équipe du Lab', or an admin given the right on registrations."""
-    if not (est_lab(par) or par.has_perm("journees.change_journee")):
-        raise PermissionDenied("Action réservée à l'équipe du Lab'.")
-
-
+# --- Organisers only (faireadmin.permissions.peut_organiser) -----------------------------------
 @transaction.atomic
 def inscription_promouvoir(*, inscription: Inscription | int, par: Agent) -> Inscription:
     """Gives a free seat to this registration of the waiting list, whatever its rank."""
-    _exiger_lab(par)
+    exiger_organiser(par)
     inscription, journee = _verrouiller_inscription(inscription)
     if inscription.statut != Statut.ATTENTE:
         raise ValidationError("Seule une inscription en liste d'attente peut être promue.")
@@ -246,7 +263,7 @@ def inscription_promouvoir(*, inscription: Inscription | int, par: Agent) -> Ins
 @transaction.atomic
 def inscription_deplacer(*, inscription: Inscription | int, rang: int, par: Agent) -> Inscription:
     """Moves a registration to ``rang`` in the waiting list; the others keep their order."""
-    _exiger_lab(par)
+    exiger_organiser(par)
     inscription, journee = _verrouiller_inscription(inscription)
     if inscription.statut != Statut.ATTENTE:
         raise ValidationError("Seule une inscription en liste d'attente peut changer de rang.")
@@ -268,7 +285,7 @@ def inscription_deplacer(*, inscription: Inscription | int, rang: int, par: Agen
 @transaction.atomic
 def journee_combler_places(*, journee: Journee | int, par: Agent) -> list[Inscription]:
     """After a capacity increase: promotes the waiting list into the free seats."""
-    _exiger_lab(par)
+    exiger_organiser(par)
     journee = _verrouiller(journee.pk if isinstance(journee, Journee) else journee)
     promues = _combler(journee)
     if promues:
@@ -343,7 +360,7 @@ def journee_enregistrer(
     A capacity increase gives the new seats to the waiting list at once; a decrease below the
     confirmed registrations is refused, checked again under the lock. Recorded in the journée's
     history with what changed. Returns the journée and the registrations promoted."""
-    _exiger_lab(par)
+    exiger_organiser(par)
     exiger_longueurs(Journee, adresse=journee.adresse, programme=journee.programme)
     sujets = list(sujets)
     creation = journee.pk is None
@@ -390,7 +407,7 @@ def presence_marquer(
     maintenant: dt.datetime | None = None,
 ) -> Inscription:
     """Ticks a confirmed agent present or absent on the attendance sheet."""
-    _exiger_lab(par)
+    exiger_organiser(par)
     if presence not in Inscription.Presence.values:
         raise ValidationError("Présence inconnue.")
     inscription, journee = _verrouiller_inscription(inscription)
@@ -415,7 +432,7 @@ def journee_enregistrer_bilan(
 ) -> Journee:
     """Records the outcome of the day: number of participants and lessons learned (refused,
     as a journée's change, when made from an older version of it)."""
-    _exiger_lab(par)
+    exiger_organiser(par)
     exiger_longueurs(Journee, enseignements=enseignements)
     journee = _verrouiller(journee.pk if isinstance(journee, Journee) else journee)
     _exiger_a_jour(journee, version)
@@ -435,7 +452,7 @@ def journee_enregistrer_bilan(
 
 
 # --- Jobs ---------------------------------------------------------------------------------
-def rappels_j2(*, maintenant: dt.datetime | None = None) -> int:
+def rappels_j2_envoyer(*, maintenant: dt.datetime | None = None) -> int:
     """The reminder to confirmed registrants of the journées two days from now. Run it as
     often as you like: each registrant gets it once. Returns how many were written now."""
     jour = timezone.localdate(maintenant or timezone.now()) + dt.timedelta(days=2)
@@ -449,7 +466,7 @@ def rappels_j2(*, maintenant: dt.datetime | None = None) -> int:
     return ecrits
 
 
-def effacer_besoins(*, maintenant: dt.datetime | None = None) -> int:
+def besoins_effacer(*, maintenant: dt.datetime | None = None) -> int:
     """Retention: the private needs given at registration (accessibility, meals) are erased
     JOURS_CONSERVATION_BESOINS days after the journée. Returns how many registrations."""
     jours = settings.FAIREADMIN["JOURS_CONSERVATION_BESOINS"]
@@ -462,17 +479,9 @@ def effacer_besoins(*, maintenant: dt.datetime | None = None) -> int:
 
 
 # --- Calendar feed ------------------------------------------------------------------------
-def abonnement_calendrier(*, agent: Agent) -> AbonnementCalendrier:
-    try:
-        with transaction.atomic():
-            abonnement, _ = AbonnementCalendrier.objects.get_or_create(agent=agent)
-    except IntegrityError:  # two first visits at once: the other one created it
-        abonnement = AbonnementCalendrier.objects.get(agent=agent)
-    return abonnement
-
-
 @transaction.atomic
 def abonnement_regenerer(*, agent: Agent) -> AbonnementCalendrier:
-    """A new secret address; the old one stops working at once."""
+    """A new secret address; the old one (the first one included, see
+    ``AbonnementCalendrier.premier``) stops working at once."""
     AbonnementCalendrier.objects.filter(agent=agent).delete()
     return AbonnementCalendrier.objects.create(agent=agent)

@@ -10,7 +10,6 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.signing import BadSignature
 from django.http import Http404, HttpResponse, QueryDict
@@ -22,10 +21,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from faireadmin import audit, cache
-from faireadmin.decorators import lab_requis
 from faireadmin.http import Requete
 from faireadmin.models import Agent
-from faireadmin.roles import est_lab
+from faireadmin.permissions import connecte_requis, lab_requis, peut_organiser, public
 from journees import calendrier, exports, notifications, selectors, services
 from journees.forms import (
     AgentAInscrireForm,
@@ -48,9 +46,14 @@ def _message_erreur(erreur: ValidationError) -> str:
     return " ".join(erreur.messages)
 
 
+def _statut(erreur: ValidationError) -> int:
+    """A refusal: 422; a journée too busy to take the change now (nothing written): 409."""
+    return 409 if getattr(erreur, "code", None) == services.VerrouOccupeError.code_refus else 422
+
+
 # --- Agents -------------------------------------------------------------------------------
 @require_GET
-@login_required
+@connecte_requis
 def liste(request: Requete) -> HttpResponse:
     villes = cache.en_cache("villes-des-journees", selectors.villes, partage=False)
     form = FiltresJourneesForm(request.GET or None, villes=villes)
@@ -113,7 +116,7 @@ def _page_journee(
         "form": form or SimpleLazyObject(lambda: InscriptionForm(journee=journee)),
         "annonce": annonce,
         "erreur": erreur,
-        "organisateur": SimpleLazyObject(lambda: est_lab(request.user)),
+        "organisateur": SimpleLazyObject(lambda: peut_organiser(request.user)),
     }
     template = "journees/journee.html"
     if request.htmx:
@@ -122,7 +125,7 @@ def _page_journee(
 
 
 @require_GET
-@login_required
+@connecte_requis
 def detail(request: Requete, pk: int) -> HttpResponse:
     return _page_journee(request, _journee(pk, request.user))
 
@@ -137,7 +140,7 @@ def _apres_action(request: Requete, pk: int, annonce: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@connecte_requis
 def inscrire(request: Requete, pk: int) -> HttpResponse:
     # The form needs the journée's sujets only; its seats and the agent's registration are
     # read again after the registration (or with a refusal).
@@ -158,7 +161,7 @@ def inscrire(request: Requete, pk: int) -> HttpResponse:
             _journee(pk, request.user),
             form=form,
             erreur=_message_erreur(erreur),
-            status=422,
+            status=_statut(erreur),
         )
     if not creee:
         annonce = "Vous étiez déjà inscrit·e à cette journée : rien n'a changé."
@@ -176,7 +179,7 @@ def inscrire(request: Requete, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@connecte_requis
 def annuler(request: Requete, pk: int) -> HttpResponse:
     """Cancels the current agent's own registration (or leaves the waiting list)."""
     journee = _journee(pk, request.user)
@@ -187,7 +190,9 @@ def annuler(request: Requete, pk: int) -> HttpResponse:
     try:
         services.inscription_annuler(inscription=inscription, par=request.user)
     except ValidationError as erreur:
-        return _page_journee(request, journee, erreur=_message_erreur(erreur), status=422)
+        return _page_journee(
+            request, journee, erreur=_message_erreur(erreur), status=_statut(erreur)
+        )
     if inscription.statut == Statut.ATTENTE:
         return _apres_action(request, pk, "Vous avez quitté la liste d'attente.")
     return _apres_action(
@@ -196,6 +201,7 @@ def annuler(request: Requete, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@public("le lien secret de l'e-mail est la preuve")
 def annulation_par_lien(request: Requete, jeton: str) -> HttpResponse:
     """The link of the e-mails: the signed token stands for one registration, no login needed.
     GET shows a confirmation button (mail scanners follow links: a GET never cancels)."""
@@ -204,26 +210,26 @@ def annulation_par_lien(request: Requete, jeton: str) -> HttpResponse:
     except BadSignature:
         raise Http404("Lien d'annulation invalide.") from None
     inscription = get_object_or_404(Inscription.objects.select_related("journee", "agent"), pk=pk)
-    erreur = ""
+    erreur, statut = "", 200
     if request.method == "POST":
         try:
             inscription = services.inscription_annuler(
                 inscription=inscription, par=inscription.agent
             )
         except ValidationError as e:
-            erreur = _message_erreur(e)
+            erreur, statut = _message_erreur(e), _statut(e)
     return render(
         request,
         "journees/annulation_par_lien.html",
         {"inscription": inscription, "journee": inscription.journee, "erreur": erreur},
-        status=422 if erreur else 200,
+        status=statut,
     )
 
 
 @require_GET
-@login_required
+@connecte_requis
 def mes_inscriptions(request: Requete) -> HttpResponse:
-    abonnement = services.abonnement_calendrier(agent=request.user)
+    abonnement = AbonnementCalendrier.objects.de(request.user)
     lien = reverse("calendrier_flux", kwargs={"jeton": abonnement.jeton})
     a_venir, passees = selectors.mes_inscriptions(agent=request.user)
     return render(
@@ -245,7 +251,7 @@ def _reponse_ics(contenu: bytes, nom: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@connecte_requis
 def ics_journee(request: Requete, pk: int) -> HttpResponse:
     inscription = get_object_or_404(
         selectors.inscriptions_du_calendrier(agent=request.user), journee_id=pk
@@ -254,6 +260,7 @@ def ics_journee(request: Requete, pk: int) -> HttpResponse:
 
 
 @require_GET
+@public("l'adresse secrète du calendrier est la preuve")
 def flux_calendrier(request: Requete, jeton: str) -> HttpResponse:
     """The personal feed calendar clients subscribe to: the secret token is the credential."""
     abonnement = AbonnementCalendrier.objects.select_related("agent").du_jeton(jeton)
@@ -264,7 +271,7 @@ def flux_calendrier(request: Requete, jeton: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@connecte_requis
 def regenerer_flux(request: Requete) -> HttpResponse:
     services.abonnement_regenerer(agent=request.user)
     messages.success(
@@ -398,17 +405,12 @@ def _organiser(request: Requete, pk: int, action: Callable[[], str]) -> HttpResp
     """Runs ``action`` (service calls returning the message to announce) and answers with the
     registrants list, filtered as the organiser had it (HTMX), or redirects to it."""
     try:
-        annonce, erreur = action(), ""
+        annonce, erreur, statut = action(), "", 200
     except ValidationError as e:
-        annonce, erreur = "", _message_erreur(e)
+        annonce, erreur, statut = "", _message_erreur(e), _statut(e)
     if request.htmx:
         return _page_organisation(
-            request,
-            pk,
-            donnees=request.POST,
-            annonce=annonce,
-            erreur=erreur,
-            status=422 if erreur else 200,
+            request, pk, donnees=request.POST, annonce=annonce, erreur=erreur, status=statut
         )
     if erreur:
         messages.error(request, erreur)
@@ -525,16 +527,16 @@ def emargement_presence(request: Requete, pk: int, inscription_pk: int) -> HttpR
     journee = _journee_organisee(pk)
     inscription = _inscription_de(pk, inscription_pk)
     form = PresenceForm(request.POST)
-    erreur = ""
+    erreur, statut = "", 200
     if not form.is_valid():
-        erreur = "Choisissez présent·e ou absent·e."
+        erreur, statut = "Choisissez présent·e ou absent·e.", 422
     else:
         try:
             inscription = services.presence_marquer(
                 inscription=inscription, presence=form.cleaned_data["presence"], par=request.user
             )
         except ValidationError as e:
-            erreur = _message_erreur(e)
+            erreur, statut = _message_erreur(e), _statut(e)
     if not request.htmx:
         if erreur:
             messages.error(request, erreur)
@@ -548,7 +550,7 @@ def emargement_presence(request: Requete, pk: int, inscription_pk: int) -> HttpR
             "erreur": erreur,
             "compteurs": selectors.compteurs_presence(journee=journee),
         },
-        status=422 if erreur else 200,
+        status=statut,
     )
 
 

@@ -9,8 +9,8 @@ from django.template.response import TemplateResponse
 
 from faireadmin.admin import AgentAdmin
 from faireadmin.models import Agent
-from suivi import rgpd
 from suivi.models import Jalon, PointAvancement, Proposition, RetourTest
+from suivi.rgpd.services import agent_anonymiser
 from suivi.services import journaliser_naissances
 from sujets.admin import SujetAdmin
 from sujets.models import Sujet
@@ -185,7 +185,7 @@ class AgentAvecAnonymisationAdmin(AgentAdmin):
         par = cast(Agent, request.user)
         for agent in agents:
             try:
-                resultat = rgpd.anonymiser(agent=agent, par=par)
+                resultat = agent_anonymiser(acteur=par, agent=agent)
             except ValidationError as erreur:
                 self.message_user(request, f"{agent} : {erreur.messages[0]}", messages.ERROR)
                 continue

@@ -147,6 +147,18 @@ class Proposition(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("proposition", kwargs={"pk": self.pk})
 
+    @property
+    def est_abandonnee(self) -> bool:
+        return self.statut == StatutProposition.ABANDONNEE
+
+    @property
+    def meteo_est_soleil(self) -> bool:
+        return self.meteo == MeteoProposition.SOLEIL
+
+    @property
+    def meteo_est_nuage(self) -> bool:
+        return self.meteo == MeteoProposition.NUAGE
+
     def transitions(self) -> list[str]:
         """The statuts this proposition may move to: the next step, the previous one (to
         correct a mistake), or abandoning. An abandoned proposition stays so."""
@@ -406,3 +418,11 @@ class Rapport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("rapport", kwargs={"pk": self.pk})
+
+    @property
+    def changements_de_statut_cites(self) -> list[dict[str, str]]:
+        """The first changes of statut, which the e-mail quotes (the report lists them all).
+        A property, not a setting read by the template: the e-mail is rendered without the
+        context processors."""
+        changements = self.donnees.get("changements", {}).get("changements_de_statut", [])
+        return changements[: settings.FAIREADMIN["COURRIEL_RAPPORT_CHANGEMENTS_CITES"]]

@@ -1,6 +1,12 @@
 """Reminders to pilotes, escalations to the équipe du Lab', and the pilotes' weekly digest.
 
-Each one goes into the outbox under a key that names the situation it is about (the sujet
+The services of the periodic jobs (``suivi.tasks`` calls them): ``rappels_pilotes_envoyer``
+(reminders and escalations) and ``resumes_hebdomadaires_envoyer`` (the digests) write e-mails
+into the outbox, each e-mail in its own transaction (one that fails does not hold back the
+others). ``sujets_sans_nouvelles`` and ``jalons_en_retard`` are the reads they are built on (the
+dashboard shows the first as well).
+
+Each e-mail goes into the outbox under a key that names the situation it is about (the sujet
 and the date of its last entry, the milestone and its due date, the week): running a job
 twice, or on two workers at once, writes, hence sends, each e-mail once. A new silence after
 a new entry, or a milestone postponed then overdue again, is a new situation.
@@ -12,6 +18,7 @@ days old and nothing changed: never together with the reminder, even on a first 
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
@@ -23,7 +30,7 @@ from django.utils import timezone
 
 from faireadmin import outbox
 from faireadmin.models import Agent, Notification
-from faireadmin.roles import GROUPE_LAB
+from faireadmin.permissions import GROUPE_LAB
 from suivi import selectors
 from suivi.models import Jalon, Proposition
 from sujets.models import Pilotage, Sujet
@@ -120,13 +127,22 @@ def _escalade_due(rappel: dt.datetime | None, maintenant: dt.datetime) -> bool:
     return echeance <= maintenant < echeance + FENETRE_ESCALADE
 
 
+@dataclass(frozen=True)
+class SujetSansNouvelles:
+    """A sujet whose propositions in progress have had no journal entry for a while: its
+    pilotes are prefetched (``sujet.pilotages.all()``, active agents only)."""
+
+    sujet: Sujet
+    dernier_point: dt.datetime | None  # None: never any entry
+
+
 def sujets_sans_nouvelles(
-    maintenant: dt.datetime, sujets: QuerySet[Sujet] | None = None
-) -> list[Sujet]:
+    *, maintenant: dt.datetime, sujets: QuerySet[Sujet] | None = None
+) -> list[SujetSansNouvelles]:
     """Sujets (among ``sujets``) with propositions in progress and no journal entry on any of
-    them for ``JOURS_SANS_NOUVELLES`` days; each carries ``dernier_point`` (or None)."""
+    them for ``JOURS_SANS_NOUVELLES`` days, with the date of their last entry."""
     seuil = maintenant - dt.timedelta(days=_reglage("JOURS_SANS_NOUVELLES"))
-    return list(
+    silencieux = (
         (sujets if sujets is not None else Sujet.objects.all())
         .annotate(
             actives=Count("propositions", filter=Q(propositions__statut__in=ACTIFS), distinct=True),
@@ -137,9 +153,10 @@ def sujets_sans_nouvelles(
         .prefetch_related(_pilotes())
         .order_by("pk")
     )
+    return [SujetSansNouvelles(sujet=s, dernier_point=s.dernier_point) for s in silencieux]
 
 
-def jalons_en_retard(maintenant: dt.datetime) -> list[Jalon]:
+def jalons_en_retard(*, maintenant: dt.datetime) -> list[Jalon]:
     return list(
         Jalon.objects.filter(
             fait_le__isnull=True,
@@ -160,7 +177,7 @@ class Message(NamedTuple):
     gabarit: str
 
 
-def rappels_pilotes(*, maintenant: dt.datetime | None = None) -> int:
+def rappels_pilotes_envoyer(*, maintenant: dt.datetime | None = None) -> int:
     """Reminds the pilotes of silent sujets and of overdue milestones; tells the Lab' of those
     still silent, or still overdue, ``JOURS_AVANT_ESCALADE`` days after the reminder. Returns
     the number of e-mails written by this run."""
@@ -192,8 +209,8 @@ def rappels_pilotes(*, maintenant: dt.datetime | None = None) -> int:
                 lab, objet=objet, periode=periode, contexte=contexte, **escalade._asdict()
             )
 
-    for sujet in sujets_sans_nouvelles(maintenant):
-        dernier_point = sujet.dernier_point  # type: ignore[attr-defined]
+    for silencieux in sujets_sans_nouvelles(maintenant=maintenant):
+        sujet, dernier_point = silencieux.sujet, silencieux.dernier_point
         jours = _reglage("JOURS_SANS_NOUVELLES")
         pilotes = [p.agent for p in sujet.pilotages.all()]
         rappeler(
@@ -213,7 +230,7 @@ def rappels_pilotes(*, maintenant: dt.datetime | None = None) -> int:
             ),
             Message("sujet.escalade", f"Sujet silencieux : « {sujet.titre} »", "escalade_sujet"),
         )
-    for jalon in jalons_en_retard(maintenant):
+    for jalon in jalons_en_retard(maintenant=maintenant):
         proposition = jalon.proposition
         pilotes = [p.agent for p in proposition.sujet.pilotages.all()]
         rappeler(
@@ -240,7 +257,7 @@ def rappels_pilotes(*, maintenant: dt.datetime | None = None) -> int:
     return redacteur.ecrits
 
 
-def resume_hebdomadaire(*, maintenant: dt.datetime | None = None) -> int:
+def resumes_hebdomadaires_envoyer(*, maintenant: dt.datetime | None = None) -> int:
     """Each pilote's weekly digest: their propositions without news, and their milestones due
     in the next ``JOURS_JALONS_A_VENIR`` days. Nothing to say, no e-mail."""
     maintenant = maintenant or timezone.now()

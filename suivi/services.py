@@ -13,7 +13,7 @@ import io
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,19 +21,14 @@ from django.utils import timezone
 from faireadmin import cache
 from faireadmin.longueurs import exiger_longueurs, limite, nombre
 from faireadmin.models import Agent
-from faireadmin.roles import est_lab
+from faireadmin.permissions import exiger_organiser
 from journees.models import Journee, Phase
 from suivi.models import Jalon, PointAvancement, Proposition, RetourTest
-from suivi.permissions import exiger_modification
+from suivi.permissions import exiger_modifier_proposition
 from sujets.models import Sujet
 
 Statut = Proposition.Statut
 Meteo = Proposition.Meteo
-
-
-def _exiger_lab(par: Agent) -> None:
-    if not est_lab(par):
-        raise PermissionDenied("Action réservée à l'équipe du Lab'.")
 
 
 # --- Propositions -------------------------------------------------------------------------
@@ -47,7 +42,7 @@ def proposition_creer(
     par: Agent,
 ) -> Proposition:
     """Records a proposition born in a Créer journée; its journal opens with its birth."""
-    _exiger_lab(par)
+    exiger_organiser(par)
     titre = titre.strip()
     if not titre:
         raise ValidationError({"titre": "Donnez un titre à la proposition."})
@@ -145,7 +140,7 @@ def proposition_mettre_a_jour(
     texte_seul = all(valeur is None for valeur in asdict(changement).values())
     propositions = Proposition.objects if texte_seul else Proposition.objects.select_for_update()
     proposition = propositions.get(pk=pk)
-    exiger_modification(par, proposition)
+    exiger_modifier_proposition(par, proposition)
     # A change asked from a page built on an older state is refused before anything else:
     # the author sees the current state, rather than an error about a state they never saw.
     demande = {k: v for k, v in asdict(changement).items() if k != "motif_abandon"}
@@ -205,7 +200,7 @@ def _valider_jalon(titre: str, echeance: dt.date | None) -> str:
 
 @transaction.atomic
 def jalon_ajouter(*, proposition: Proposition, titre: str, echeance: dt.date, par: Agent) -> Jalon:
-    exiger_modification(par, proposition)
+    exiger_modifier_proposition(par, proposition)
     jalon = Jalon.objects.create(
         proposition=proposition, titre=_valider_jalon(titre, echeance), echeance=echeance
     )
@@ -216,7 +211,7 @@ def jalon_ajouter(*, proposition: Proposition, titre: str, echeance: dt.date, pa
 def _jalon_verrouille(jalon: Jalon | int, par: Agent) -> Jalon:
     pk = jalon.pk if isinstance(jalon, Jalon) else jalon
     jalon = Jalon.objects.select_for_update().select_related("proposition").get(pk=pk)
-    exiger_modification(par, jalon.proposition)
+    exiger_modifier_proposition(par, jalon.proposition)
     return jalon
 
 
@@ -266,7 +261,7 @@ def retour_test_ajouter(
     par: Agent,
 ) -> RetourTest:
     """Records what testers said of a proposition's mock-up at a Tester journée."""
-    _exiger_lab(par)
+    exiger_organiser(par)
     erreurs = {}
     if journee.phase != Phase.TESTER:
         erreurs["journee"] = "Les retours de test se recueillent lors des journées « Tester »."
@@ -364,7 +359,7 @@ def propositions_importer(*, journee: Journee, contenu: bytes, par: Agent) -> li
     """Imports the propositions of a Créer journée from a CSV file (columns: sujet, titre,
     description; separated by ; or ,). All or nothing: one bad line and nothing is written;
     the errors name their line in the file."""
-    _exiger_lab(par)
+    exiger_organiser(par)
     if journee.phase != Phase.CREER:
         raise ValidationError("Les propositions naissent lors des journées « Créer ».")
     sujets = {s.slug: s for s in Sujet.objects.all()}

@@ -2,7 +2,6 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -14,9 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from axes.models import Axe
 from faireadmin import audit, cache
-from faireadmin.decorators import lab_requis
 from faireadmin.http import Requete
-from faireadmin.roles import est_lab
+from faireadmin.permissions import connecte_requis, lab_requis, peut_organiser
 from journees.models import Journee, Phase
 from suivi import rgpd, selectors, services
 from suivi.forms import (
@@ -28,12 +26,12 @@ from suivi.forms import (
     RetourTestForm,
 )
 from suivi.models import Jalon, PointAvancement, Proposition
-from suivi.permissions import exiger_modification, peut_modifier
+from suivi.permissions import exiger_modifier_proposition, peut_modifier_proposition
 from sujets.models import Sujet
 
 
 @require_GET
-@login_required
+@connecte_requis
 def programme(request: Requete) -> HttpResponse:
     contenu = cache.rendu(
         "programme",
@@ -48,7 +46,7 @@ def programme(request: Requete) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@connecte_requis
 def axe(request: Requete, slug: str) -> HttpResponse:
     try:
         axe = selectors.axe_avec_avancement(slug)
@@ -58,7 +56,7 @@ def axe(request: Requete, slug: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@connecte_requis
 def sujet(request: Requete, slug: str) -> HttpResponse:
     try:
         sujet = selectors.sujet_avec_avancement(slug)
@@ -165,7 +163,7 @@ def _contexte_proposition(
         if en_cache
         else lire_journal()
     )
-    modifiable = peut_modifier(request.user, proposition)
+    modifiable = peut_modifier_proposition(request.user, proposition)
     sujet_id = proposition.sujet_id
     contexte: dict[str, object] = {
         "proposition": proposition,
@@ -181,17 +179,17 @@ def _contexte_proposition(
         "journal_tronque": not tout and len(journal) > TAILLE_JOURNAL,
         "journal_complet": tout,
         "modifiable": modifiable,
-        "organisateur": est_lab(request.user),
+        "organisateur": peut_organiser(request.user),
         "form_point": PointEtapeForm(proposition=proposition) if modifiable else None,
         "form_jalon": JalonForm() if modifiable else None,
-        "form_retour": RetourTestForm() if est_lab(request.user) else None,
+        "form_retour": RetourTestForm() if peut_organiser(request.user) else None,
     }
     contexte.update(extra)
     return contexte
 
 
 @require_GET
-@login_required
+@connecte_requis
 def proposition(request: Requete, pk: int) -> HttpResponse:
     # Read as it was until the data changes: any change moves the cache on (its version,
     # which the point d'étape form carries, included).
@@ -226,12 +224,12 @@ def _reponse(
 def _modifiable(request: Requete, pk: int) -> Proposition:
     """The proposition, if this user may change it (403 otherwise, 404 if unknown)."""
     proposition = get_object_or_404(Proposition, pk=pk)
-    exiger_modification(request.user, proposition)
+    exiger_modifier_proposition(request.user, proposition)
     return proposition
 
 
 @require_POST
-@login_required
+@connecte_requis
 def proposition_point(request: Requete, pk: int) -> HttpResponse:
     """A point d'étape: changes of statut, avancement, météo and/or a journal text."""
     proposition = _modifiable(request, pk)
@@ -283,7 +281,7 @@ def _action_jalon(
 
 
 @require_POST
-@login_required
+@connecte_requis
 def jalon_ajouter(request: Requete, pk: int) -> HttpResponse:
     proposition = _modifiable(request, pk)
     form = JalonForm(request.POST)
@@ -303,12 +301,12 @@ def _jalon(request: Requete, pk: int, jalon_pk: int) -> Jalon:
     jalon = get_object_or_404(
         Jalon.objects.select_related("proposition"), pk=jalon_pk, proposition_id=pk
     )
-    exiger_modification(request.user, jalon.proposition)
+    exiger_modifier_proposition(request.user, jalon.proposition)
     return jalon
 
 
 @require_POST
-@login_required
+@connecte_requis
 def jalon_modifier(request: Requete, pk: int, jalon_pk: int) -> HttpResponse:
     jalon = _jalon(request, pk, jalon_pk)
     form = JalonForm(request.POST, prefix=f"jalon-{jalon.pk}")
@@ -325,7 +323,7 @@ def jalon_modifier(request: Requete, pk: int, jalon_pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@connecte_requis
 def jalon_fait(request: Requete, pk: int, jalon_pk: int) -> HttpResponse:
     jalon = _jalon(request, pk, jalon_pk)
     services.jalon_marquer_fait(jalon=jalon, par=request.user)
@@ -333,7 +331,7 @@ def jalon_fait(request: Requete, pk: int, jalon_pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@connecte_requis
 def jalon_rouvrir(request: Requete, pk: int, jalon_pk: int) -> HttpResponse:
     jalon = _jalon(request, pk, jalon_pk)
     services.jalon_rouvrir(jalon=jalon, par=request.user)
@@ -357,7 +355,7 @@ def retour_test_ajouter(request: Requete, pk: int) -> HttpResponse:
 
 # --- Pilote workspace and feuille de route ----------------------------------------------------
 @require_GET
-@login_required
+@connecte_requis
 def espace_pilote(request: Requete) -> HttpResponse:
     return render(
         request,
@@ -372,7 +370,7 @@ def _cle_filtres(filtres: selectors.FiltresFeuilleDeRoute) -> str:
 
 
 @require_GET
-@login_required
+@connecte_requis
 def feuille_de_route(request: Requete) -> HttpResponse:
     """The page, or its results for the filters' HTMX requests. Both are rendered once for
     these filters until the data changes; not when the filters are wrong (their errors)."""
@@ -403,7 +401,7 @@ def feuille_de_route(request: Requete) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@connecte_requis
 def feuille_de_route_sujet(request: Requete, pk: int) -> HttpResponse:
     """The propositions of a folded sujet of the feuille de route (or of the pilote's
     workspace), with the feuille's filters: the table, for HTMX; the feuille de route
@@ -427,13 +425,13 @@ def feuille_de_route_sujet(request: Requete, pk: int) -> HttpResponse:
 
 # --- Personal data ----------------------------------------------------------------------------
 @require_GET
-@login_required
+@connecte_requis
 def mes_donnees(request: Requete) -> HttpResponse:
     return render(request, "suivi/mes_donnees.html", {"donnees": rgpd.donnees_de(request.user)})
 
 
 @require_GET
-@login_required
+@connecte_requis
 def mes_donnees_telecharger(request: Requete, format: str) -> HttpResponse:
     donnees = rgpd.donnees_de(request.user)
     audit.exporte(request, "mes données", format=format)

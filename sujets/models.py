@@ -68,3 +68,7 @@ class Pilotage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} — {self.get_role_display()} de « {self.sujet} »"
+
+    @property
+    def est_copilote(self) -> bool:
+        return self.role == RolePilotage.COPILOTE

@@ -1,3 +1,5 @@
+import functools
+
 import pytest
 from django.conf import settings
 
@@ -20,6 +22,15 @@ def _http_en_clair(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def apres_commit(django_capture_on_commit_callbacks):
+    """``with apres_commit(): ...``: the writes of the block commit, as far as the code can
+    tell: their on-commit callbacks run at its end (cache versions move on, messages are
+    sent), as each request commits in production. A test that creates rows without it leaves
+    every cached page as it was: the next request is served from the cache."""
+    return functools.partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture
@@ -71,7 +82,7 @@ def worker_celery(transactional_db):
 def lab(db):
     from django.contrib.auth.models import Group
 
-    from faireadmin.roles import GROUPE_LAB
+    from faireadmin.permissions import GROUPE_LAB
     from tests.factories import AgentFactory
 
     organisateur = AgentFactory()
@@ -89,7 +100,7 @@ def client_lab(client, lab):
 def dg(db):
     from django.contrib.auth.models import Group
 
-    from faireadmin.roles import GROUPE_DG
+    from faireadmin.permissions import GROUPE_DG
     from tests.factories import AgentFactory
 
     membre = AgentFactory()

@@ -135,14 +135,17 @@ def test_an_import_with_a_huge_description_names_its_line(client_lab):
     assert not Proposition.objects.exists()
 
 
-def test_the_propositions_of_a_journee_come_in_pages(client_lab, django_assert_max_num_queries):
+def test_the_propositions_of_a_journee_come_in_pages(
+    client_lab, apres_commit, django_assert_max_num_queries
+):
     journee = JourneeFactory(phase=Phase.CREER)
     sujet = SujetFactory()
     url = reverse("propositions_journee", kwargs={"pk": journee.pk})
     PropositionFactory.create_batch(3, sujet=sujet, journee_origine=journee)
     with CaptureQueriesContext(connection) as petit:
         client_lab.get(url)
-    PropositionFactory.create_batch(117, sujet=sujet, journee_origine=journee)
+    with apres_commit():  # the changes commit: nothing cached before them is read back
+        PropositionFactory.create_batch(117, sujet=sujet, journee_origine=journee)
     with django_assert_max_num_queries(len(petit)):
         premiere = client_lab.get(url)
     contenu = texte(premiere)

@@ -80,7 +80,7 @@ def test_the_access_log_and_the_server_log_keep_no_secret_address(serveur):
     inscription, _ = journees_services.inscription_creer(
         journee=JourneeFactory(), agent=agent, par=agent
     )
-    calendrier = journees_services.abonnement_calendrier(agent=agent).jeton
+    calendrier = journees_services.abonnement_regenerer(agent=agent).jeton
     annulation = jeton_annulation(inscription)
     uid = urlsafe_base64_encode(force_bytes(agent.pk))
     reinitialisation = default_token_generator.make_token(agent)

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from axes.models import Axe
 from faireadmin.models import Agent, Direction
-from faireadmin.roles import GROUPE_DG, GROUPE_LAB
+from faireadmin.permissions import GROUPE_DG, GROUPE_LAB
 from journees.models import AbonnementCalendrier, Inscription, Journee, Phase
 from suivi.demo import contenu
 from suivi.models import Jalon, PointAvancement, Proposition, Rapport, RetourTest
@@ -633,14 +633,22 @@ class ConstructeurDemo:
 
     # --- Reports ----------------------------------------------------------------------------
     def _rapports(self) -> None:
-        """Last week's and last month's reports, as beat would have built them (without
-        e-mailing them: the demo sends nothing)."""
-        from suivi.dg import rapports  # the reports need the whole dataset first
+        """The past month-ends frozen and last week's and last month's reports, as beat would
+        have done them (without e-mailing the reports: the demo sends nothing)."""
+        # The reports and the frozen states need the whole dataset first.
+        from suivi.dg import services
+        from suivi.dg.rapports import periode_precedente
 
+        services.etats_mensuels_figer(aujourd_hui=self.aujourd_hui)
         for type_ in (Rapport.Type.HEBDOMADAIRE, Rapport.Type.MENSUEL):
-            debut, fin = rapports.periode_precedente(type_, self.aujourd_hui)
-            _, cree = rapports.construire(
-                type=type_, debut=debut, fin=fin, maintenant=self.maintenant, envoyer=False
+            debut, fin = periode_precedente(type_, self.aujourd_hui)
+            _, cree = services.rapport_construire(
+                acteur=None,
+                type=type_,
+                debut=debut,
+                fin=fin,
+                maintenant=self.maintenant,
+                envoyer=False,
             )
             self.bilan.ajouter(Rapport, int(cree))
 

@@ -8,6 +8,8 @@ description and its data table next to it.
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
 LARGEUR = 640
 MARGE_LIBELLE = 250  # room for the labels, left of the bars
 LARGEUR_BARRES = 300
@@ -164,17 +166,15 @@ def tendance(points: list[dict[str, Any]]) -> Graphique:
     return graphique
 
 
-# The dashboard shows the participation of this many directions at most: the largest ones
-# (all of them at the Region's scale); the export lists every direction.
-DIRECTIONS_AFFICHEES = 20
-
-
 def directions_affichees(par_direction: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The ``DIRECTIONS_AFFICHEES`` largest directions (by headcount), in their given order."""
-    if len(par_direction) <= DIRECTIONS_AFFICHEES:
+    """The largest directions (by headcount), in their given order: the dashboard shows
+    ``TABLEAU_DE_BORD_DIRECTIONS_AFFICHEES`` of them at most (all of them at the Region's
+    scale); the export lists every direction."""
+    au_plus = settings.FAIREADMIN["TABLEAU_DE_BORD_DIRECTIONS_AFFICHEES"]
+    if len(par_direction) <= au_plus:
         return par_direction
     plus_grandes = sorted(par_direction, key=lambda d: (-d["effectif"], d["nom"]))
-    gardees = {id(d) for d in plus_grandes[:DIRECTIONS_AFFICHEES]}
+    gardees = {id(d) for d in plus_grandes[:au_plus]}
     return [d for d in par_direction if id(d) in gardees]
 
 

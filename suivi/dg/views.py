@@ -13,10 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from axes.models import Axe
 from faireadmin import audit, cache
-from faireadmin.decorators import dg_ou_lab_requis
 from faireadmin.http import Requete
-from faireadmin.roles import est_lab
-from suivi.dg import exports, graphiques, rapports
+from faireadmin.permissions import peut_organiser, pilotage_requis
+from suivi.dg import exports, graphiques, rapports, services
 from suivi.dg.forms import AxeForm, PeriodeForm, RapportForm
 from suivi.dg.indicateurs import Perimetre, Periode, indicateurs
 from suivi.models import Rapport
@@ -83,7 +82,7 @@ def _page(request: Requete, perimetre: Perimetre) -> HttpResponse:
 
 
 @require_GET
-@dg_ou_lab_requis
+@pilotage_requis
 def tableau_de_bord(request: Requete) -> HttpResponse:
     axe = AxeForm(request.GET or None)
     if axe.is_bound and axe.is_valid() and axe.cleaned_data["axe"]:
@@ -95,7 +94,7 @@ def tableau_de_bord(request: Requete) -> HttpResponse:
 
 
 @require_GET
-@dg_ou_lab_requis
+@pilotage_requis
 def tableau_de_bord_axe(request: Requete, slug: str) -> HttpResponse:
     if request.GET.get("axe") == "":
         return redirect(f"{reverse('tableau_de_bord')}?{request.GET.urlencode()}")
@@ -103,14 +102,14 @@ def tableau_de_bord_axe(request: Requete, slug: str) -> HttpResponse:
 
 
 @require_GET
-@dg_ou_lab_requis
+@pilotage_requis
 def tableau_de_bord_sujet(request: Requete, slug: str) -> HttpResponse:
     sujet = get_object_or_404(Sujet.objects.select_related("axe"), slug=slug)
     return _page(request, Perimetre(axe=sujet.axe, sujet=sujet))
 
 
 @require_GET
-@dg_ou_lab_requis
+@pilotage_requis
 def export(request: Requete, quoi: str, format: str) -> HttpResponseBase:
     if quoi not in exports.EXPORTS:
         raise Http404("Export inconnu.")
@@ -144,9 +143,9 @@ def export(request: Requete, quoi: str, format: str) -> HttpResponseBase:
 
 # --- Reports ------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
-@dg_ou_lab_requis
+@pilotage_requis
 def liste_rapports(request: Requete) -> HttpResponse:
-    periodiques = est_lab(request.user)
+    periodiques = peut_organiser(request.user)
     form = RapportForm(request.POST or None, periodiques=periodiques)
     if request.method == "POST" and form.is_valid():
         type_ = form.cleaned_data["type"]
@@ -158,8 +157,8 @@ def liste_rapports(request: Requete) -> HttpResponse:
         else:
             perimetre = Perimetre()
             debut, fin = rapports.periode_precedente(type_, timezone.localdate())
-        rapport, cree = rapports.construire(
-            type=type_, debut=debut, fin=fin, perimetre=perimetre, par=request.user
+        rapport, cree = services.rapport_construire(
+            acteur=request.user, type=type_, debut=debut, fin=fin, perimetre=perimetre
         )
         if cree:
             messages.success(request, f"{rapport} construit.")
@@ -182,7 +181,7 @@ def _rapport(pk: int) -> Rapport:
 
 
 @require_GET
-@dg_ou_lab_requis
+@pilotage_requis
 def rapport(request: Requete, pk: int) -> HttpResponse:
     objet = _rapport(pk)
     return render(
@@ -193,7 +192,7 @@ def rapport(request: Requete, pk: int) -> HttpResponse:
 
 
 @require_GET
-@dg_ou_lab_requis
+@pilotage_requis
 def rapport_pdf(request: Requete, pk: int) -> HttpResponse:
     objet = _rapport(pk)
     try:
@@ -209,7 +208,7 @@ def rapport_pdf(request: Requete, pk: int) -> HttpResponse:
 
 
 @require_GET
-@dg_ou_lab_requis
+@pilotage_requis
 def rapport_xlsx(request: Requete, pk: int) -> HttpResponse:
     objet = _rapport(pk)
     audit.exporte(request, "rapport", format="xlsx", rapport=str(objet))

@@ -33,7 +33,7 @@ def secrets_en_attente(client):
     inscription, _ = journees_services.inscription_creer(
         journee=JourneeFactory(), agent=agent, par=agent
     )
-    abonnement = journees_services.abonnement_calendrier(agent=agent)
+    abonnement = journees_services.abonnement_regenerer(agent=agent)
     client.logout()
     return {"root": root, "inscription": inscription, "abonnement": abonnement}
 
@@ -114,7 +114,7 @@ def test_the_links_are_made_when_the_email_leaves_and_work(client, secrets_en_at
 def test_the_calendar_address_is_signed_and_the_old_one_still_works(client, agent):
     import hashlib
 
-    abonnement = journees_services.abonnement_calendrier(agent=agent)
+    abonnement = journees_services.abonnement_regenerer(agent=agent)
     flux = client.get(reverse("calendrier_flux", kwargs={"jeton": abonnement.jeton}))
     assert flux.status_code == 200 and b"BEGIN:VCALENDAR" in flux.content
     falsifie = abonnement.jeton[:-2] + ("AA" if not abonnement.jeton.endswith("AA") else "BB")

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.db.models import ProtectedError
 
 from faireadmin.models import Agent, Direction
-from faireadmin.roles import GROUPE_DG, GROUPE_LAB, est_dg, est_lab
+from faireadmin.permissions import GROUPE_DG, GROUPE_LAB, est_dg, est_lab
 from tests.constraints import refused_by
 from tests.factories import AgentFactory, DirectionFactory, InscriptionFactory
 

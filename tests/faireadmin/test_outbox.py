@@ -155,6 +155,7 @@ def test_the_schedule_is_in_the_database_and_names_real_tasks():
     assert taches == {
         "faireadmin.balayer_notifications": True,
         "journees.rappels_j2": True,
+        "suivi.etats_mensuels": True,
         "suivi.rappels_pilotes": True,
         "suivi.resume_hebdomadaire": True,
         "suivi.rapport_hebdomadaire": True,

@@ -108,7 +108,7 @@ def test_ticking_attendance_while_cancelling_does_not_deadlock():
     from django.contrib.auth.models import Group
     from django.utils import timezone
 
-    from faireadmin.roles import GROUPE_LAB
+    from faireadmin.permissions import GROUPE_LAB
 
     organisateur = AgentFactory()
     # get_or_create: a transactional test starts from a flushed database.
@@ -139,3 +139,35 @@ def test_ticking_attendance_while_cancelling_does_not_deadlock():
 
     assert all(en_meme_temps([lambda a=a: sans_erreur_de_verrou(a) for a in actions]))
     assert journee.inscriptions.filter(statut=Statut.ANNULEE).count() == 20
+
+
+def test_a_seat_lock_held_too_long_answers_retry_and_writes_nothing(monkeypatch, client):
+    """Another transaction holds the journée's row (a stuck export, a long rush): the
+    registration waits ``ATTENTE_DU_VERROU``, then the agent reads « réessayez » (409)."""
+    import psycopg
+    from django.conf import settings
+    from django.urls import reverse
+
+    monkeypatch.setattr(services, "ATTENTE_DU_VERROU", "300ms")
+    journee = JourneeFactory(capacite=10)
+    agent = AgentFactory()
+    reglages = settings.DATABASES["default"]
+    with psycopg.connect(
+        host=reglages["HOST"] or "127.0.0.1",
+        port=reglages["PORT"] or 5432,
+        user=reglages["USER"],
+        dbname=connection.settings_dict["NAME"],
+    ) as autre:
+        autre.execute("SELECT 1 FROM journees_journee WHERE id = %s FOR UPDATE", [journee.pk])
+        client.force_login(agent)
+        reponse = client.post(
+            reverse("journee_inscription", kwargs={"pk": journee.pk}),
+            headers={"HX-Request": "true"},
+        )
+    assert reponse.status_code == 409
+    assert "Réessayez dans un instant" in reponse.content.decode()
+    assert not Inscription.objects.filter(agent=agent).exists()
+    # Once the lock is gone, the same request goes through.
+    reponse = client.post(reverse("journee_inscription", kwargs={"pk": journee.pk}))
+    assert reponse.status_code == 302
+    assert Inscription.objects.get(agent=agent).statut == Statut.CONFIRMEE

@@ -136,7 +136,7 @@ def donnees_du_formulaire(client, journee) -> dict:
 def test_a_journee_edit_from_an_older_page_is_refused_and_nothing_is_lost(client, lab):
     from django.contrib.auth.models import Group
 
-    from faireadmin.roles import GROUPE_LAB
+    from faireadmin.permissions import GROUPE_LAB
 
     journee = JourneeFactory(lieu="Salle A", capacite=20, date=dt.date(2027, 3, 12))
     collegue = AgentFactory()

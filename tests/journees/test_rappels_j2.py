@@ -22,8 +22,8 @@ def test_j2_reminds_confirmed_registrants_of_the_day_after_tomorrow_once():
         journee=JourneeFactory(date=timezone.localdate(maintenant) + dt.timedelta(days=3))
     )
 
-    assert services.rappels_j2(maintenant=maintenant) == 1
-    assert services.rappels_j2(maintenant=maintenant) == 0
+    assert services.rappels_j2_envoyer(maintenant=maintenant) == 1
+    assert services.rappels_j2_envoyer(maintenant=maintenant) == 0
     (rappel,) = Notification.objects.all()
     assert (rappel.destinataire, rappel.nature) == (confirmee.agent.email, "inscription.rappel_j2")
     assert rappel.sujet.startswith("Rappel :") and "après-demain" in rappel.sujet

@@ -309,9 +309,14 @@ def test_the_outcome_is_recorded_from_the_day_on(lab):
 
 
 def test_a_new_calendar_address_revokes_the_old_one():
+    from journees.models import AbonnementCalendrier
+
     agent = AgentFactory()
-    ancien = services.abonnement_calendrier(agent=agent).jeton
-    assert services.abonnement_calendrier(agent=agent).jeton == ancien
+    premier = AbonnementCalendrier.objects.de(agent).jeton  # read, nothing stored
+    assert not AbonnementCalendrier.objects.filter(agent=agent).exists()
+    assert AbonnementCalendrier.objects.du_jeton(premier).agent == agent
     nouveau = services.abonnement_regenerer(agent=agent).jeton
-    assert nouveau != ancien
-    assert services.abonnement_calendrier(agent=agent).jeton == nouveau
+    assert nouveau != premier
+    assert AbonnementCalendrier.objects.de(agent).jeton == nouveau
+    assert AbonnementCalendrier.objects.du_jeton(premier) is None
+    assert AbonnementCalendrier.objects.du_jeton(nouveau).agent == agent

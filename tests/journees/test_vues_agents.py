@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from journees.models import Inscription, Phase
+from journees.models import AbonnementCalendrier, Inscription, Phase
 from journees.notifications import jeton_annulation
 from tests.factories import InscriptionFactory, JourneeFactory, SujetFactory
 from tests.html import texte
@@ -79,10 +79,12 @@ def test_list_answers_htmx_with_the_results_only(client_agent):
     assert "Explorer — Albi" in contenu and "<html" not in contenu
 
 
-def test_list_query_count_does_not_grow(client_agent, agent, django_assert_max_num_queries):
-    def peupler(n):
+def test_list_query_count_does_not_grow(
+    client_agent, agent, apres_commit, django_assert_max_num_queries
+):
+    def peupler(n, ville="Montpellier"):
         for _ in range(n):
-            journee = JourneeFactory()
+            journee = JourneeFactory(ville=ville)
             journee.sujets.add(SujetFactory(), SujetFactory())
             InscriptionFactory.create_batch(3, journee=journee)
             InscriptionFactory(journee=journee, agent=agent)
@@ -90,9 +92,13 @@ def test_list_query_count_does_not_grow(client_agent, agent, django_assert_max_n
     peupler(1)
     with CaptureQueriesContext(connection) as petit:
         client_agent.get(reverse("journees"))
-    peupler(14)  # more than a page
+    with apres_commit():  # the changes commit: nothing cached before them is read back
+        peupler(14, ville="Rodez")  # more than a page, in a new city
     with django_assert_max_num_queries(len(petit)):
-        assert client_agent.get(reverse("journees")).status_code == 200
+        reponse = client_agent.get(reverse("journees"))
+    # The measured page is the grown one, its filters' cities too.
+    assert "Page 1 sur 2 · 1 à 12 sur 15 journées" in texte(reponse)
+    assert '<option value="Rodez">Rodez</option>' in reponse.content.decode()
     # session, agent, roles (2), cities, count, the page, its details, sujets, my registrations
     assert len(petit) <= 10
 
@@ -165,15 +171,22 @@ def test_journee_page_shows_programme_place_sujets_and_seats(client_agent):
         assert attendu in contenu
 
 
-def test_journee_page_query_count_does_not_grow(client_agent, django_assert_max_num_queries):
+def test_journee_page_query_count_does_not_grow(
+    client_agent, apres_commit, django_assert_max_num_queries
+):
     journee = JourneeFactory()
     journee.sujets.add(SujetFactory(), SujetFactory())
     with CaptureQueriesContext(connection) as petit:
         client_agent.get(url_journee(journee))
-    journee.sujets.add(*SujetFactory.create_batch(6))
-    InscriptionFactory.create_batch(30, journee=journee)
+    with apres_commit():  # the changes commit: nothing cached before them is read back
+        sujets = SujetFactory.create_batch(6)
+        journee.sujets.add(*sujets)
+        InscriptionFactory.create_batch(30, journee=journee)
     with django_assert_max_num_queries(len(petit)):
-        client_agent.get(url_journee(journee))
+        contenu = texte(client_agent.get(url_journee(journee)))
+    # The measured page is the grown one.
+    assert "10 places restantes sur 40" in contenu
+    assert all(sujet.titre in contenu for sujet in sujets)
 
 
 def test_registering_by_plain_post_redirects_with_a_message(client_agent, agent):
@@ -291,7 +304,7 @@ def test_mes_inscriptions_lists_my_journees_and_my_feed(client_agent, agent):
     assert "Annulée" not in texte(response)
     assert reverse("journee_ics", kwargs={"pk": confirmee.journee_id}) in contenu
     assert reverse("journee_ics", kwargs={"pk": attente.journee_id}) in contenu
-    assert agent.abonnement_calendrier.jeton in contenu
+    assert AbonnementCalendrier.objects.de(agent).jeton in contenu
 
 
 def test_ics_of_a_journee_is_mine_only(client_agent, agent):
@@ -308,7 +321,7 @@ def test_ics_of_a_journee_is_mine_only(client_agent, agent):
 def test_calendar_feed_works_without_login_and_dies_when_regenerated(client, client_agent, agent):
     InscriptionFactory(agent=agent, journee=JourneeFactory(titre="Explorer — Albi"))
     client_agent.get(reverse("mes_inscriptions"))
-    jeton = agent.abonnement_calendrier.jeton
+    jeton = AbonnementCalendrier.objects.de(agent).jeton
     flux = reverse("calendrier_flux", kwargs={"jeton": jeton})
     client_agent.logout()
 
@@ -324,9 +337,7 @@ def test_calendar_feed_works_without_login_and_dies_when_regenerated(client, cli
 
 def test_feed_of_a_deactivated_agent_stops(client):
     inscription = InscriptionFactory()
-    from journees.services import abonnement_calendrier
-
-    jeton = abonnement_calendrier(agent=inscription.agent).jeton
+    jeton = AbonnementCalendrier.objects.de(inscription.agent).jeton
     inscription.agent.is_active = False
     inscription.agent.save()
     assert client.get(reverse("calendrier_flux", kwargs={"jeton": jeton})).status_code == 404
@@ -380,12 +391,14 @@ def test_mes_inscriptions_puts_upcoming_first_soonest_first(client_agent, agent)
 
 
 def test_mes_inscriptions_query_count_does_not_grow(
-    client_agent, agent, django_assert_max_num_queries
+    client_agent, agent, apres_commit, django_assert_max_num_queries
 ):
     InscriptionFactory(agent=agent)
     with CaptureQueriesContext(connection) as petit:
         client_agent.get(reverse("mes_inscriptions"))
-    for _ in range(10):
-        InscriptionFactory(agent=agent)
+    with apres_commit():  # the changes commit: nothing cached before them is read back
+        inscriptions = InscriptionFactory.create_batch(10, agent=agent)
     with django_assert_max_num_queries(len(petit)):
-        client_agent.get(reverse("mes_inscriptions"))
+        contenu = texte(client_agent.get(reverse("mes_inscriptions")))
+    # The measured page is the grown one.
+    assert all(inscription.journee.titre in contenu for inscription in inscriptions)

@@ -1,9 +1,12 @@
 import csv
 import datetime as dt
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -93,16 +96,26 @@ def test_registrants_filters(client_lab):
     assert noms(recherche=present.agent.email) == ["Présent"]
 
 
-def test_registrants_page_query_count_does_not_grow(client_lab, django_assert_max_num_queries):
+def test_registrants_page_query_count_does_not_grow(
+    client_lab, apres_commit, django_assert_max_num_queries
+):
     journee = JourneeFactory(capacite=100)
     InscriptionFactory.create_batch(2, journee=journee)
     with CaptureQueriesContext(connection) as petit:
         client_lab.get(url("organisation", journee))
-    InscriptionFactory.create_batch(40, journee=journee, sujet_souhaite=SujetFactory())
-    for rang in range(1, 6):
-        InscriptionFactory(journee=journee, statut=Statut.ATTENTE, rang_attente=rang)
+    with apres_commit():  # the changes commit: nothing cached before them is read back
+        confirmees = InscriptionFactory.create_batch(
+            40, journee=journee, sujet_souhaite=SujetFactory()
+        )
+        attente = [
+            InscriptionFactory(journee=journee, statut=Statut.ATTENTE, rang_attente=rang)
+            for rang in range(1, 6)
+        ]
     with django_assert_max_num_queries(len(petit)):
-        assert client_lab.get(url("organisation", journee)).status_code == 200
+        reponse = client_lab.get(url("organisation", journee))
+    # The measured page is the grown one.
+    contenu = reponse.content.decode()
+    assert all(i.agent.email in contenu for i in confirmees + attente)
 
 
 def test_finding_and_registering_an_agent_on_their_behalf(client_lab, lab):
@@ -266,14 +279,19 @@ def test_ticking_before_the_day_or_with_a_bad_value_is_refused(client_lab):
     assert inscription.presence == Presence.NON_RENSEIGNEE
 
 
-def test_attendance_sheet_query_count_does_not_grow(client_lab, django_assert_max_num_queries):
+def test_attendance_sheet_query_count_does_not_grow(
+    client_lab, apres_commit, django_assert_max_num_queries
+):
     journee = JourneeFactory(date=timezone.localdate(), capacite=100)
     InscriptionFactory.create_batch(2, journee=journee)
     with CaptureQueriesContext(connection) as petit:
         client_lab.get(url("emargement", journee))
-    InscriptionFactory.create_batch(40, journee=journee)
+    with apres_commit():  # the changes commit: nothing cached before them is read back
+        inscriptions = InscriptionFactory.create_batch(40, journee=journee)
     with django_assert_max_num_queries(len(petit)):
-        client_lab.get(url("emargement", journee))
+        contenu = client_lab.get(url("emargement", journee)).content.decode()
+    # The measured page is the grown one.
+    assert all(f'id="inscription-{i.pk}"' in contenu for i in inscriptions)
 
 
 # --- Exports ------------------------------------------------------------------------------
@@ -458,11 +476,57 @@ def test_organiser_actions_on_an_unknown_journee_are_404(client_lab):
         assert client_lab.post(reverse(nom, kwargs={"pk": 999999})).status_code == 404
 
 
-def test_attendance_and_cancellation_at_once_do_not_deadlock(client_lab):
-    """Both lock the journée first: see test_concurrence for the threaded version."""
-    journee = JourneeFactory(date=timezone.localdate())
-    inscription = InscriptionFactory(journee=journee)
-    client_lab.post(url("emargement_presence", journee, inscription), {"presence": "present"})
-    client_lab.post(url("organisation_annuler", journee, inscription))
-    inscription.refresh_from_db()
-    assert inscription.statut == Statut.ANNULEE
+@pytest.mark.django_db(transaction=True)
+def test_attendance_and_cancellation_at_once_do_not_deadlock(lab):
+    """Two organisers on the same registrations at the same moment, one ticking the attendance
+    sheet, the other cancelling from the registrants list: real threads, each with its own
+    connection and client, released together for each registration. Both requests lock the
+    journée before the registration, so neither waits for the other in a cycle."""
+    n = 15  # pairs of requests sent together: enough for a lock cycle to show
+    journee = JourneeFactory(date=timezone.localdate(), capacite=n)
+    inscrites = InscriptionFactory.create_batch(n, journee=journee)
+    attente = [
+        InscriptionFactory(journee=journee, statut=Statut.ATTENTE, rang_attente=rang)
+        for rang in range(1, n + 1)
+    ]
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(lab)
+    ensemble = threading.Barrier(2, timeout=30)
+
+    def une_a_une(client, nom, donnees):
+        """The request ``nom`` for each registration, at the moment the other thread sends its
+        own; the statuses, or the error that stopped the thread."""
+        statuts = []
+        try:
+            for inscription in inscrites:
+                ensemble.wait()
+                adresse = url(nom, journee, inscription)
+                statuts.append(client.post(adresse, donnees, **HTMX).status_code)
+        except Exception as erreur:
+            ensemble.abort()  # the other thread stops too, instead of waiting forever
+            return erreur
+        finally:
+            connections.close_all()
+        return statuts
+
+    with ThreadPoolExecutor(max_workers=2) as fils:
+        cocher = fils.submit(une_a_une, clients[0], "emargement_presence", {"presence": "present"})
+        annuler = fils.submit(une_a_une, clients[1], "organisation_annuler", {})
+        cochees, annulees = cocher.result(), annuler.result()
+
+    assert isinstance(cochees, list), cochees  # no deadlock, nor any other error
+    assert isinstance(annulees, list), annulees
+    assert annulees == [200] * n
+    # Each tick came before its cancellation (200, kept) or after it (422, nothing written).
+    assert set(cochees) <= {200, 422}
+    for inscription, statut in zip(inscrites, cochees, strict=True):
+        inscription.refresh_from_db()
+        assert inscription.statut == Statut.ANNULEE
+        attendue = Presence.PRESENT if statut == 200 else Presence.NON_RENSEIGNEE
+        assert inscription.presence == attendue
+    # Each freed seat went to someone of the waiting list, which is now empty.
+    assert {i.pk for i in journee.inscriptions.filter(statut=Statut.CONFIRMEE)} == {
+        i.pk for i in attente
+    }
+    assert not journee.inscriptions.filter(statut=Statut.ATTENTE).exists()

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from axes.models import Axe
 from faireadmin.models import Agent
-from faireadmin.roles import est_dg, est_lab
+from faireadmin.permissions import est_dg, est_lab
 from journees.models import Inscription, Journee, Phase
 from suivi.demo.construction import (
     AGENTS_PAR_ECHELLE,

@@ -44,8 +44,8 @@ def sujet_silencieux(lab):
 
 def test_the_pilotes_of_a_silent_sujet_are_reminded_once(sujet_silencieux):
     periode = il_y_a(40).date().isoformat()
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT) == 2
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT) == 0
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT) == 2
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT) == 0
     assert envois("sujet.sans_nouvelles") == [
         ("copilote@region.example", f"sujet:{sujet_silencieux.pk}", periode),
         ("pilote@region.example", f"sujet:{sujet_silencieux.pk}", periode),
@@ -56,20 +56,20 @@ def test_the_pilotes_of_a_silent_sujet_are_reminded_once(sujet_silencieux):
 
 
 def test_the_lab_is_told_when_the_silence_goes_on(sujet_silencieux, lab):
-    rappels.rappels_pilotes(maintenant=MAINTENANT)
+    rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT)
     quinze_jours_plus_tard = MAINTENANT + dt.timedelta(days=15)
-    rappels.rappels_pilotes(maintenant=quinze_jours_plus_tard)
-    rappels.rappels_pilotes(maintenant=quinze_jours_plus_tard)
+    rappels.rappels_pilotes_envoyer(maintenant=quinze_jours_plus_tard)
+    rappels.rappels_pilotes_envoyer(maintenant=quinze_jours_plus_tard)
     assert [d for d, _, _ in envois("sujet.escalade")] == [lab.email]
     assert len(envois("sujet.sans_nouvelles")) == 2  # no second reminder for the same silence
 
 
 def test_a_new_entry_then_a_new_silence_is_a_new_reminder(sujet_silencieux):
-    rappels.rappels_pilotes(maintenant=MAINTENANT)
+    rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT)
     proposition = sujet_silencieux.propositions.get()
     PointAvancementFactory(proposition=proposition, cree_le=MAINTENANT)
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=10)) == 0
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=31)) == 2
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT + dt.timedelta(days=10)) == 0
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT + dt.timedelta(days=31)) == 2
 
 
 def test_sujets_with_news_or_nothing_in_progress_are_left_alone():
@@ -83,7 +83,7 @@ def test_sujets_with_news_or_nothing_in_progress_are_left_alone():
         proposition=PropositionFactory(sujet=termine.sujet, statut=Statut.REALISEE, avancement=100),
         cree_le=il_y_a(90),
     )
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT) == 0
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT) == 0
 
 
 def test_each_overdue_milestone_is_reminded_once_then_escalated(lab):
@@ -96,20 +96,20 @@ def test_each_overdue_milestone_is_reminded_once_then_escalated(lab):
         proposition=proposition, echeance=aujourd_hui - dt.timedelta(days=3), fait_le=aujourd_hui
     )
 
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT) == 1
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT) == 0
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT) == 1
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT) == 0
     assert envois("jalon.en_retard") == [
         ("pilote@region.example", f"jalon:{retard.pk}", retard.echeance.isoformat())
     ]
     # The Lab' is told 15 days after the reminder, not before, and once.
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=14)) == 0
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=15)) == 1
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=16)) == 0
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT + dt.timedelta(days=14)) == 0
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT + dt.timedelta(days=15)) == 1
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT + dt.timedelta(days=16)) == 0
     assert [d for d, _, _ in envois("jalon.escalade")] == [lab.email]
 
     retard.echeance = aujourd_hui + dt.timedelta(days=20)  # postponed, then late again
     retard.save()
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=21)) == 1
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT + dt.timedelta(days=21)) == 1
     assert len(envois("jalon.en_retard")) == 2
 
 
@@ -121,21 +121,21 @@ def test_never_escalated_together_with_the_reminder(lab):
     JalonFactory(
         proposition=proposition, echeance=timezone.localdate(MAINTENANT) - dt.timedelta(60)
     )
-    rappels.rappels_pilotes(maintenant=MAINTENANT)
+    rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT)
     assert envois("sujet.escalade") == envois("jalon.escalade") == []
     assert len(envois("sujet.sans_nouvelles")) == len(envois("jalon.en_retard")) == 1
 
 
 def test_a_newcomer_to_the_lab_is_not_sent_old_escalations(sujet_silencieux, lab):
-    rappels.rappels_pilotes(maintenant=MAINTENANT)
-    rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=15))
+    rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT)
+    rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT + dt.timedelta(days=15))
     from django.contrib.auth.models import Group
 
-    from faireadmin.roles import GROUPE_LAB
+    from faireadmin.permissions import GROUPE_LAB
 
     nouveau = AgentFactory(email="nouveau@region.example")
     nouveau.groups.add(Group.objects.get(name=GROUPE_LAB))
-    rappels.rappels_pilotes(maintenant=MAINTENANT + dt.timedelta(days=60))
+    rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT + dt.timedelta(days=60))
     assert [d for d, _, _ in envois("sujet.escalade")] == [lab.email]
 
 
@@ -147,9 +147,10 @@ def test_re_running_the_job_costs_few_queries(django_assert_max_num_queries):
         JalonFactory(
             proposition=proposition, echeance=timezone.localdate(MAINTENANT) - dt.timedelta(3)
         )
-    rappels.rappels_pilotes(maintenant=MAINTENANT)
+    # Ten silent sujets, ten overdue milestones: the first run has work, the second none.
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT) == 20
     with django_assert_max_num_queries(8):
-        assert rappels.rappels_pilotes(maintenant=MAINTENANT) == 0
+        assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT) == 0
 
 
 def test_long_titles_do_not_stop_the_job():
@@ -161,7 +162,7 @@ def test_long_titles_do_not_stop_the_job():
         titre="j" * 240,
         echeance=timezone.localdate(MAINTENANT) - dt.timedelta(3),
     )
-    assert rappels.rappels_pilotes(maintenant=MAINTENANT) == 1
+    assert rappels.rappels_pilotes_envoyer(maintenant=MAINTENANT) == 1
     assert len(Notification.objects.get().sujet) == 250
 
 
@@ -185,8 +186,8 @@ def test_the_weekly_digest_says_what_needs_attention_and_nothing_else():
         proposition=PropositionFactory(sujet=calme.sujet, statut=Statut.EN_COURS), cree_le=il_y_a(1)
     )
 
-    assert rappels.resume_hebdomadaire(maintenant=MAINTENANT) == 1
-    assert rappels.resume_hebdomadaire(maintenant=MAINTENANT) == 0
+    assert rappels.resumes_hebdomadaires_envoyer(maintenant=MAINTENANT) == 1
+    assert rappels.resumes_hebdomadaires_envoyer(maintenant=MAINTENANT) == 0
     (resume,) = Notification.objects.filter(nature="pilote.resume_hebdomadaire")
     annee, semaine, _ = timezone.localdate(MAINTENANT).isocalendar()
     assert (resume.destinataire, resume.periode) == (
@@ -196,4 +197,4 @@ def test_the_weekly_digest_says_what_needs_attention_and_nothing_else():
     assert "Silencieuse" in resume.corps and "Comité de suivi" in resume.corps
     assert "Active" in resume.corps  # as the milestone's proposition
     assert "Trop loin" not in resume.corps
-    assert rappels.resume_hebdomadaire(maintenant=MAINTENANT + dt.timedelta(days=7)) == 1
+    assert rappels.resumes_hebdomadaires_envoyer(maintenant=MAINTENANT + dt.timedelta(days=7)) == 1

@@ -7,8 +7,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from faireadmin.models import Notification
-from faireadmin.roles import GROUPE_DG
-from suivi.dg import rapports
+from faireadmin.permissions import GROUPE_DG
+from suivi.dg import rapports, services
 from suivi.dg.indicateurs import Perimetre, Periode, indicateurs
 from suivi.models import Rapport
 from tests.factories import AgentFactory
@@ -28,9 +28,14 @@ def membres_dg(jeu):
     return membres
 
 
-def mensuel(**kwargs):
-    return rapports.construire(
-        type=Rapport.Type.MENSUEL, debut=MARS[0], fin=MARS[1], maintenant=MAINTENANT, **kwargs
+def mensuel(acteur=None, **kwargs):
+    return services.rapport_construire(
+        acteur=acteur,
+        type=Rapport.Type.MENSUEL,
+        debut=MARS[0],
+        fin=MARS[1],
+        maintenant=MAINTENANT,
+        **kwargs,
     )
 
 
@@ -69,7 +74,8 @@ def test_the_report_goes_to_the_dg_once_as_html(jeu, membres_dg):
 
 def test_the_next_report_says_how_figures_moved(jeu):
     mensuel()
-    avril, _ = rapports.construire(
+    avril, _ = services.rapport_construire(
+        acteur=None,
         type=Rapport.Type.MENSUEL,
         debut=dt.date(2026, 4, 1),
         fin=dt.date(2026, 4, 30),
@@ -77,6 +83,23 @@ def test_the_next_report_says_how_figures_moved(jeu):
     )
     assert avril.donnees["ecarts"]["avancement"] == 0
     assert avril.donnees["ecarts"]["participants"] == 0
+
+
+def test_who_may_build_which_report(jeu, agent, dg, lab):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        mensuel(acteur=dg)  # periodic reports: the Lab' only
+    with pytest.raises(PermissionDenied):
+        services.rapport_construire(
+            acteur=agent, type=Rapport.Type.PONCTUEL, debut=MARS[0], fin=MARS[1]
+        )
+    assert not Rapport.objects.exists()
+    ponctuel, _ = services.rapport_construire(
+        acteur=dg, type=Rapport.Type.PONCTUEL, debut=MARS[0], fin=MARS[1]
+    )
+    assert ponctuel.cree_par == dg
+    assert mensuel(acteur=lab)[0].cree_par == lab
 
 
 def test_periods_of_the_periodic_reports():
@@ -127,8 +150,8 @@ def test_pdf_and_xlsx(jeu):
 
 
 def test_a_report_on_demand_has_the_dashboards_figures_for_its_dates(jeu):
-    rapport, _ = rapports.construire(
-        type=Rapport.Type.PONCTUEL, debut=MARS[0], fin=MARS[1], maintenant=MAINTENANT
+    rapport, _ = services.rapport_construire(
+        acteur=None, type=Rapport.Type.PONCTUEL, debut=MARS[0], fin=MARS[1], maintenant=MAINTENANT
     )
     tableau = indicateurs(Perimetre(), Periode(debut=MARS[0], fin=MARS[1]), MAINTENANT)
     for cle in ("avancement", "entonnoir", "tendance", "participation"):
@@ -157,7 +180,9 @@ def test_the_pdf_charts_keep_their_text_alternative(jeu):
     svg = (
         '<svg width="10" height="5"><title id="t">Avancement</title><desc>Axe 1 : 53 %</desc></svg>'
     )
-    image = rapports.SVG.sub(rapports._svg_en_image, svg)
+    from suivi.dg.rapports.formats import SVG, svg_en_image
+
+    image = SVG.sub(svg_en_image, svg)
     assert 'alt="Avancement Axe 1 : 53 %"' in image
     assert rapports.pdf(rapport).startswith(b"%PDF")
 

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from faireadmin.models import Agent, EvenementSecurite, Notification
-from faireadmin.roles import GROUPE_LAB
+from faireadmin.permissions import GROUPE_LAB
 from journees import services as journees_services
 from journees.models import Inscription
-from suivi import rgpd
 from suivi.dg.indicateurs import Perimetre, Periode, participation
+from suivi.rgpd.services import agent_anonymiser
 from tests.factories import (
     AgentFactory,
     DirectionFactory,
@@ -60,7 +60,7 @@ def dossier(lab):
     pilotage = PilotageFactory(agent=camille)
     proposition = PropositionFactory(sujet=pilotage.sujet, titre="Guichet unique")
     PointAvancementFactory(proposition=proposition, auteur=camille, texte="Atelier fait.")
-    journees_services.abonnement_calendrier(agent=camille)
+    journees_services.abonnement_regenerer(agent=camille)
     camille.groups.add(Group.objects.get(name=GROUPE_LAB))
     return {
         "agent": camille,
@@ -135,7 +135,7 @@ def test_anonymisation_erases_the_person_and_keeps_the_figures(client, dossier, 
     avant = participation(Perimetre(), Periode(fin=fin), timezone.now())
     client.force_login(agent)
 
-    resultat = rgpd.anonymiser(agent=agent, par=lab)
+    resultat = agent_anonymiser(acteur=lab, agent=agent)
 
     agent.refresh_from_db()
     assert agent.email == f"anonyme-{agent.pk}@anonyme.invalid"
@@ -174,11 +174,11 @@ def test_anonymisation_erases_the_person_and_keeps_the_figures(client, dossier, 
 
 
 def test_anonymisation_is_done_once_and_not_on_oneself(dossier, lab):
-    rgpd.anonymiser(agent=dossier["agent"], par=lab)
+    agent_anonymiser(acteur=lab, agent=dossier["agent"])
     with pytest.raises(Exception, match="déjà anonymisé"):
-        rgpd.anonymiser(agent=dossier["agent"], par=lab)
+        agent_anonymiser(acteur=lab, agent=dossier["agent"])
     with pytest.raises(Exception, match="votre propre compte"):
-        rgpd.anonymiser(agent=lab, par=lab)
+        agent_anonymiser(acteur=lab, agent=lab)
 
 
 def test_an_admin_anonymises_from_the_agent_list(client, dossier):
@@ -243,7 +243,7 @@ def test_anonymisation_leaves_no_trace_of_the_name_or_address(dossier, lab):
     from django.contrib.contenttypes.models import ContentType
 
     from faireadmin import outbox
-    from suivi.dg import rapports
+    from suivi.dg import services
     from suivi.models import Proposition, Rapport
     from sujets.models import Pilotage
 
@@ -251,7 +251,8 @@ def test_anonymisation_leaves_no_trace_of_the_name_or_address(dossier, lab):
     Proposition.objects.filter(pk=dossier["proposition"].pk).update(
         meteo="orage", meteo_explication="Bloqué.", statut="en_cours"
     )
-    rapports.construire(
+    services.rapport_construire(
+        acteur=None,
         type=Rapport.Type.PONCTUEL,
         debut=timezone.localdate() - dt.timedelta(days=7),
         fin=timezone.localdate(),
@@ -269,7 +270,7 @@ def test_anonymisation_leaves_no_trace_of_the_name_or_address(dossier, lab):
     )
     assert "camille@region.example" in json.dumps(Rapport.objects.get().donnees)
 
-    rgpd.anonymiser(agent=agent, par=lab)
+    agent_anonymiser(acteur=lab, agent=agent)
 
     from django.db import connection
 
@@ -321,7 +322,7 @@ def test_after_anonymisation_no_cached_page_shows_the_name(
         assert "Martin" in texte(client.get(page)), page
         assert "Martin" in texte(client.get(page)), page  # now from the cache
     with django_capture_on_commit_callbacks(execute=True):
-        rgpd.anonymiser(agent=dossier["agent"], par=lab)
+        agent_anonymiser(acteur=lab, agent=dossier["agent"])
     for page in pages:
         contenu = texte(client.get(page))
         assert "Camille Martin" not in contenu and "Martin Camille" not in contenu, page

@@ -95,18 +95,25 @@ def test_the_edit_forms_are_for_pilotes_and_the_lab_not_the_dg(
 
 
 def test_proposition_page_query_count_does_not_grow(
-    client_pilote, proposition, django_assert_max_num_queries
+    client_pilote, proposition, apres_commit, django_assert_max_num_queries
 ):
     PointAvancementFactory(proposition=proposition)
     with CaptureQueriesContext(connection) as petit:
         client_pilote.get(url("proposition", proposition))
-    PointAvancementFactory.create_batch(30, proposition=proposition)
-    JalonFactory.create_batch(6, proposition=proposition)
-    RetourTestFactory.create_batch(3, proposition=proposition)
-    PilotageFactory.create_batch(3, sujet=proposition.sujet)
+    with apres_commit():  # the changes commit: the page is computed again, not read back
+        PointAvancementFactory.create_batch(30, proposition=proposition)
+        jalons = JalonFactory.create_batch(6, proposition=proposition)
+        retours = RetourTestFactory.create_batch(3, proposition=proposition)
+        pilotages = PilotageFactory.create_batch(3, sujet=proposition.sujet)
     with django_assert_max_num_queries(len(petit)):
-        client_pilote.get(url("proposition", proposition))
+        page = client_pilote.get(url("proposition", proposition))
     assert len(petit) <= 15
+    # The measured page is the grown one.
+    contenu = page.content.decode()
+    assert "Voir tout le journal" in texte(page)
+    assert all(jalon.titre in contenu for jalon in jalons)
+    assert all(retour.journee.titre in contenu for retour in retours)
+    assert all(f'href="mailto:{p.agent.email}"' in contenu for p in pilotages)
 
 
 def test_user_text_in_the_journal_is_shown_as_text(client_agent):
@@ -387,18 +394,20 @@ def test_workspace_shows_my_sujets_with_what_needs_attention(client_pilote, pilo
 
 
 def test_workspace_query_count_does_not_grow(
-    client_pilote, pilotage, django_assert_max_num_queries
+    client_pilote, pilotage, apres_commit, django_assert_max_num_queries
 ):
     PropositionFactory(sujet=pilotage.sujet)
     with CaptureQueriesContext(connection) as petit:
         client_pilote.get(reverse("espace_pilote"))
-    for _ in range(3):
-        autre = PilotageFactory(agent=pilotage.agent).sujet
-        for proposition in PropositionFactory.create_batch(5, sujet=autre):
-            PointAvancementFactory.create_batch(2, proposition=proposition)
-            JalonFactory.create_batch(2, proposition=proposition)
+    with apres_commit():  # the changes commit: nothing cached before them is read back
+        autres = [PilotageFactory(agent=pilotage.agent).sujet for _ in range(3)]
+        for autre in autres:
+            for proposition in PropositionFactory.create_batch(5, sujet=autre):
+                PointAvancementFactory.create_batch(2, proposition=proposition)
+                JalonFactory.create_batch(2, proposition=proposition)
     with django_assert_max_num_queries(len(petit)):
-        client_pilote.get(reverse("espace_pilote"))
+        contenu = texte(client_pilote.get(reverse("espace_pilote")))
+    assert all(autre.titre in contenu for autre in autres)  # the measured page is the grown one
 
 
 def test_workspace_of_an_agent_who_pilots_nothing(client_agent):
@@ -540,22 +549,27 @@ def test_the_pilote_workspace_folds_a_large_sujet_too(client, sujet_charge):
 
 
 def test_feuille_de_route_query_count_does_not_grow(
-    client_agent, django_assert_max_num_queries, django_capture_on_commit_callbacks
+    client_agent, django_assert_max_num_queries, apres_commit
 ):
     PropositionFactory()
     with CaptureQueriesContext(connection) as petit:
         client_agent.get(reverse("feuille_de_route"))
-    with django_capture_on_commit_callbacks(execute=True):  # the changes commit
+    with apres_commit():  # the changes commit: the page is computed again, not read back
+        nouvelles, en_retard = [], timezone.localdate() - dt.timedelta(days=3)
         for _ in range(4):
             sujet = SujetFactory()
             PilotageFactory.create_batch(2, sujet=sujet)
             for proposition in PropositionFactory.create_batch(5, sujet=sujet):
-                JalonFactory(proposition=proposition)
+                JalonFactory(proposition=proposition, echeance=en_retard)
                 PointAvancementFactory(proposition=proposition)
+                nouvelles.append(proposition.titre)
+    # Filters that keep all of them (a search is never cached).
+    filtres = {"jalons_en_retard": "on", "recherche": "test"}
     with django_assert_max_num_queries(len(petit) + 2):  # the filters' axe and sujet lists
-        client_agent.get(reverse("feuille_de_route"), {"jalons_en_retard": "on", "recherche": "x"})
+        filtree = texte(client_agent.get(reverse("feuille_de_route"), filtres))
     with django_assert_max_num_queries(len(petit)):
-        client_agent.get(reverse("feuille_de_route"))
+        contenu = texte(client_agent.get(reverse("feuille_de_route")))
+    assert all(titre in filtree and titre in contenu for titre in nouvelles)
     # Until the data changes, from the cache: session, agent, roles (groups, pilotages), cache
     # version.
     with django_assert_max_num_queries(5):
@@ -563,11 +577,14 @@ def test_feuille_de_route_query_count_does_not_grow(
 
 
 def test_a_change_shows_at_once_in_the_roll_ups(
-    client, pilotage, proposition, django_capture_on_commit_callbacks
+    client, pilotage, proposition, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
     client.force_login(pilotage.agent)
-    assert "Pas encore d'avancement" in texte(client.get(reverse("feuille_de_route")))
-    assert "Pas encore d'avancement" in texte(client.get(reverse("programme")))
+    for page in ("feuille_de_route", "programme"):
+        assert "Pas encore d'avancement" in texte(client.get(reverse(page)))
+        # Then from the cache: session, agent, roles (groups, pilotages), cache version.
+        with django_assert_max_num_queries(5):
+            assert "Pas encore d'avancement" in texte(client.get(reverse(page)))
     with django_capture_on_commit_callbacks(execute=True):  # the change commits
         client.post(
             url("proposition_point", proposition), point(statut="maquettee", avancement="60")

@@ -1,10 +1,8 @@
-"""Personal data (RGPD): what is stored about an agent, and its erasure.
+"""The right to erasure, as an admin performs it: ``agent_anonymiser``. The agent's name and
+address are gone for good, while the figures of the programme (registrations, attendance, their
+direction) and the journal's text stay.
 
-``donnees_de`` gathers every row that concerns an agent, across the applications (this module
-sits at the top of the import chain for that reason), for the page « Mes données » and its
-JSON and CSV downloads. ``anonymiser`` is the right to erasure as an admin performs it: the
-agent's name and address are gone for good, while the figures of the programme (registrations,
-attendance, their direction) and the journal's text stay."""
+Who may: the Django admin's action allows superusers only (``suivi.admin``), the one caller."""
 
 import datetime as dt
 import re
@@ -23,8 +21,7 @@ from faireadmin import audit, cache
 from faireadmin.models import Agent, EvenementSecurite, Notification
 from journees import services as journees_services
 from journees.models import AbonnementCalendrier, Inscription
-from suivi.dg.exports import csv_en_flux
-from suivi.models import PointAvancement, Rapport, RetourTest
+from suivi.models import Rapport
 from sujets.models import Pilotage, Sujet
 
 # What is left of an anonymised agent: its direction (for the participation figures) and dates.
@@ -36,138 +33,6 @@ def email_anonyme(agent: Agent) -> str:
     return f"anonyme-{agent.pk}@anonyme.invalid"
 
 
-def _date(valeur: dt.datetime | dt.date | None) -> dt.datetime | dt.date | str:
-    """Dates stay dates (the page formats them in French, JSON and CSV in ISO 8601)."""
-    if valeur is None:
-        return ""
-    if isinstance(valeur, dt.datetime):
-        return timezone.localtime(valeur).replace(microsecond=0)
-    return valeur
-
-
-# --- Access -------------------------------------------------------------------------------
-def donnees_de(agent: Agent) -> dict[str, Any]:
-    """Everything stored about the agent, section by section: texts, numbers and dates."""
-    inscriptions = (
-        Inscription.objects.filter(agent=agent)
-        .select_related("journee", "sujet_souhaite", "inscrit_par")
-        .order_by("journee__date", "cree_le")
-    )
-    return {
-        "compte": {
-            "adresse e-mail": agent.email,
-            "prénom": agent.first_name,
-            "nom": agent.last_name,
-            "direction": str(agent.direction) if agent.direction else "",
-            "compte créé le": _date(agent.date_joined),
-            "dernière connexion": _date(agent.last_login),
-            "actif": "oui" if agent.is_active else "non",
-            "accès à l'administration": "oui" if agent.is_staff else "non",
-            "rôles": ", ".join(sorted(agent.groups.values_list("name", flat=True))),
-            "authentification unique": (
-                "compte lié à votre identité de la Région" if agent.identifiant_sso else "non"
-            ),
-            "mot de passe": (
-                "défini (conservé chiffré, illisible)"
-                if agent.has_usable_password()
-                else "aucun (connexion par le compte de la Région)"
-            ),
-        },
-        "pilotages": [
-            {"sujet": p.sujet.titre, "rôle": p.get_role_display()}
-            for p in Pilotage.objects.filter(agent=agent).select_related("sujet")
-        ],
-        "inscriptions": [
-            {
-                "journée": i.journee.titre,
-                "date": _date(i.journee.date),
-                "ville": i.journee.ville,
-                "statut": i.get_statut_display(),
-                "rang sur la liste d'attente": i.rang_attente or "",
-                "présence": i.get_presence_display(),
-                "sujet souhaité": i.sujet_souhaite.titre if i.sujet_souhaite else "",
-                "besoins d'accessibilité": i.besoins_accessibilite,
-                "contraintes alimentaires": i.contraintes_repas,
-                "inscrit par": str(i.inscrit_par) if i.inscrit_par else "",
-                "inscrit le": _date(i.cree_le),
-                "annulée le": _date(i.annulee_le),
-            }
-            for i in inscriptions
-        ],
-        "calendrier": [
-            {"adresse d'abonnement créée le": _date(a.cree_le)}
-            for a in AbonnementCalendrier.objects.filter(agent=agent)
-        ],
-        "journal": [
-            {
-                "date": _date(p.cree_le),
-                "proposition": p.proposition.titre,
-                "texte": p.texte,
-                "changements": " ; ".join(p.changements_lisibles()),
-            }
-            for p in PointAvancement.objects.filter(auteur=agent)
-            .select_related("proposition")
-            .order_by("cree_le", "id")
-        ],
-        "retours de test saisis": [
-            {"date": _date(r.cree_le), "proposition": r.proposition.titre, "synthèse": r.synthese}
-            for r in RetourTest.objects.filter(auteur=agent)
-            .select_related("proposition")
-            .order_by("cree_le")
-        ],
-        "rapports construits": [
-            {"rapport": str(r), "construit le": _date(r.cree_le)}
-            for r in Rapport.objects.filter(cree_par=agent)
-            .select_related("axe", "sujet")
-            .order_by("cree_le")
-        ],
-        "messages envoyés": [
-            {
-                "date": _date(n.cree_le),
-                "objet du message": n.sujet,
-                "état": n.get_statut_display(),
-            }
-            for n in Notification.objects.filter(Q(agent=agent) | Q(destinataire=agent.email))
-            .only("cree_le", "sujet", "statut")
-            .order_by("cree_le")
-        ],
-        "modifications de votre compte dans l'administration": [
-            {
-                "date": _date(e.action_time),
-                "action": {1: "création", 2: "modification", 3: "suppression"}.get(
-                    e.action_flag, ""
-                ),
-                "détail": e.get_change_message(),
-            }
-            for e in LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(Agent), object_id=str(agent.pk)
-            ).order_by("action_time")
-        ],
-        "journal de sécurité": [
-            {
-                "date": _date(e.cree_le),
-                "événement": e.get_nature_display(),
-                "adresse IP": e.adresse_ip or "",
-            }
-            for e in EvenementSecurite.objects.filter(Q(agent=agent) | Q(identifiant=agent.email))
-            .only("cree_le", "nature", "adresse_ip")
-            .order_by("cree_le")
-        ],
-    }
-
-
-def en_csv(donnees: dict[str, Any]) -> str:
-    """The same data as one CSV for Excel in French: rubrique, n°, champ, valeur."""
-    lignes = (
-        [rubrique, numero, champ, valeur.isoformat() if isinstance(valeur, dt.date) else valeur]
-        for rubrique, contenu in donnees.items()
-        for numero, element in enumerate([contenu] if isinstance(contenu, dict) else contenu, 1)
-        for champ, valeur in element.items()
-    )
-    return "".join(csv_en_flux(["Rubrique", "N°", "Champ", "Valeur"], lignes))
-
-
-# --- Erasure ------------------------------------------------------------------------------
 def _caviarder(valeur: Any, remplacements: list[tuple[re.Pattern[str], str]]) -> Any:
     """``valeur`` (text, or JSON made of dicts and lists) with every mention replaced."""
     if isinstance(valeur, str):
@@ -233,7 +98,9 @@ class Anonymisation:
 
 
 @transaction.atomic
-def anonymiser(*, agent: Agent, par: Agent, maintenant: dt.datetime | None = None) -> Anonymisation:
+def agent_anonymiser(
+    *, acteur: Agent, agent: Agent, maintenant: dt.datetime | None = None
+) -> Anonymisation:
     """Erases an agent's identity for good. Kept: their direction, their registrations and
     attendance (the figures), the journal's text (author shown as « agent anonymisé »).
     Removed: name, e-mail, password, rights, pilotages, private needs, calendar address,
@@ -243,7 +110,7 @@ def anonymiser(*, agent: Agent, par: Agent, maintenant: dt.datetime | None = Non
     agent = Agent.objects.select_for_update().get(pk=agent.pk)
     if agent.anonymise_le:
         raise ValidationError("Cet agent est déjà anonymisé.")
-    if agent.pk == par.pk:
+    if agent.pk == acteur.pk:
         raise ValidationError("Vous ne pouvez pas anonymiser votre propre compte.")
     ancien_email, ancien_nom = agent.email, (agent.first_name, agent.last_name)
     resultat = Anonymisation(agent=agent)
@@ -285,8 +152,8 @@ def anonymiser(*, agent: Agent, par: Agent, maintenant: dt.datetime | None = Non
     cache.invalider()
     audit.consigner(
         EvenementSecurite.Nature.ANONYMISATION,
-        agent=par,
-        identifiant=par.email,
+        agent=acteur,
+        identifiant=acteur.email,
         agent_anonymise=agent.pk,
     )
     return resultat
