@@ -12,7 +12,7 @@ organiser unless it is in the Lab' group. One question, one answer: ``peut_organ
 
 **Every view states its access rule** with one of the decorators below (``connecte_requis``,
 ``lab_requis``, ``pilotage_requis``, or ``public`` with its reason), which marks it
-(``vue.acces``); ``tests/test_acces_des_vues.py`` sweeps every URL and fails on a view
+(``vue.acces``); ``tests/test_acces.py`` sweeps every URL and fails on a view
 without one. Rules that depend on an object (this proposition, this registration) are
 ``peut_*``/``exiger_*`` of the app that owns it, called by the view and again by the service.
 """

@@ -7,8 +7,10 @@ then:
 - every write on a proposition refuses an agent, the DG and another sujet's pilote."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, reverse
 
+from faireadmin.permissions import Acces
+from tests import balayage
 from tests.factories import InscriptionFactory
 
 # Anyone: logging in, resetting a password, the public information pages, the health probe.
@@ -63,17 +65,7 @@ EXEMPLES = {
 }
 
 
-def routes(resolver=None):
-    for motif in (resolver or get_resolver()).url_patterns:
-        if isinstance(motif, URLResolver):
-            if motif.namespace == "admin":
-                continue  # the admin has its own login, tested in test_admin
-            yield from routes(motif)
-        elif isinstance(motif, URLPattern) and motif.name:
-            yield motif
-
-
-TOUTES = list(routes())
+TOUTES = list(balayage.routes())
 PROTEGEES = [m for m in TOUTES if m.name not in PUBLIQUES | PAR_JETON]
 ORGANISATION = [
     m
@@ -198,3 +190,31 @@ def test_public_pages_answer_without_login(client, nom):
     # shows its French explanation.
     attendu = 404 if nom.startswith("sso_") else 200
     assert reponse.status_code == attendu, (nom, reponse.status_code)
+
+
+# --- The access rule each view states (faireadmin.permissions) -----------------------------
+@pytest.mark.parametrize("motif", TOUTES, ids=[m.name for m in TOUTES])
+def test_every_view_states_its_access_rule(motif):
+    assert isinstance(getattr(motif.callback, "acces", None), Acces), (
+        f"La vue « {motif.name} » ne dit pas qui y a accès : décorez-la avec connecte_requis, "
+        "lab_requis, pilotage_requis ou public(raison) (faireadmin.permissions)."
+    )
+
+
+def test_the_views_marked_public_are_the_public_routes():
+    publiques = {
+        m.name for m in TOUTES if not getattr(m.callback, "acces", Acces("", True)).connexion
+    }
+    # Logging out needs no login: an expired session still gets its logout page.
+    assert publiques == PUBLIQUES | PAR_JETON | {"deconnexion"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("motif", TOUTES, ids=[m.name for m in TOUTES])
+def test_every_view_states_its_methods(client, agent, motif):
+    if motif.name not in PUBLIQUES | PAR_JETON:
+        client.force_login(agent)  # past the login check of class-based views
+    assert client.generic("PATCH", adresse(motif)).status_code == 405, (
+        f"La vue « {motif.name} » accepte PATCH : décorez-la avec require_GET, require_POST "
+        "ou require_http_methods."
+    )

@@ -1,21 +1,15 @@
 """Every page, on the demo data with hostile text typed by users: no inline script or style
 (the Content Security Policy would block it), and user text always escaped."""
 
-import re
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.tokens import default_token_generator
-from django.core.management import call_command
-from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.urls import resolve, reverse
 
 from faireadmin.models import Agent
-from journees import notifications
-from journees.models import AbonnementCalendrier, Inscription, Journee
-from suivi.models import Jalon, PointAvancement, Proposition, Rapport
+from journees.models import Inscription, Journee
+from suivi.models import PointAvancement, Proposition, Rapport
+from tests import balayage
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -49,8 +43,7 @@ def inline(contenu: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def donnees(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", force=True, stdout=None)
+    with balayage.demo_le_temps_du_module(django_db_blocker):
         proposition = Proposition.objects.filter(statut="en_cours").first()
         Proposition.objects.filter(pk=proposition.pk).update(
             titre=HOSTILE, meteo="orage", meteo_explication=HOSTILE
@@ -61,7 +54,6 @@ def donnees(django_db_setup, django_db_blocker):
         Inscription.objects.filter(journee=journee).update(besoins_accessibilite=HOSTILE)
         Agent.objects.filter(inscriptions__journee=journee).update(last_name=HOSTILE)
         yield {"proposition": proposition, "journee": journee}
-        transaction.set_rollback(True)
 
 
 def pages(d):
@@ -146,56 +138,6 @@ PAGES_SERVIES = {
 }  # fmt: skip
 
 
-def _motifs(motifs=None):
-    for motif in motifs if motifs is not None else get_resolver().url_patterns:
-        if isinstance(motif, URLResolver):
-            if motif.app_name != "admin":
-                yield from _motifs(motif.url_patterns)
-        elif isinstance(motif, URLPattern):
-            yield motif
-
-
-def _valeurs(compte: Agent | None) -> dict:
-    """Real objects of the demo for the URLs' parameters: by the route's segment just before
-    the parameter (``journees/<int:pk>/``), else by the parameter's name."""
-    jalon = Jalon.objects.select_related("proposition__sujet__axe").first()
-    proposition = jalon.proposition
-    inscription = (
-        Inscription.objects.filter(statut=Inscription.Statut.CONFIRMEE)
-        .select_related("agent")
-        .first()
-    )
-    titulaire = compte or inscription.agent
-    return {
-        ("journees", "pk"): inscription.journee_id,
-        ("propositions", "pk"): proposition.pk,
-        ("rapports", "pk"): Rapport.objects.first().pk,
-        ("sujets", "pk"): proposition.sujet.pk,
-        ("sujets", "slug"): proposition.sujet.slug,
-        ("axes", "slug"): proposition.sujet.axe.slug,
-        ("calendrier", "jeton"): AbonnementCalendrier.objects.de(titulaire).jeton,
-        ("annulation", "jeton"): notifications.jeton_annulation(inscription),
-        "inscription_pk": inscription.pk,
-        "jalon_pk": jalon.pk,
-        "uidb64": urlsafe_base64_encode(force_bytes(titulaire.pk)),
-        "token": default_token_generator.make_token(titulaire),
-        "format": "csv",
-        "quoi": "propositions",
-    }
-
-
-def _adresses(valeurs: dict) -> list[str]:
-    adresses = []
-    for motif in _motifs():
-        route, arguments = str(motif.pattern), {}
-        for nom in motif.pattern.regex.groupindex:
-            segment = re.search(rf"([\w-]+)/<(?:\w+:)?{nom}>", route)
-            cle = (segment.group(1), nom) if segment else None
-            arguments[nom] = valeurs[cle] if cle in valeurs else valeurs[nom]
-        adresses.append(reverse(motif.name, kwargs=arguments))
-    return adresses
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", PAGES_SERVIES)
 def test_every_page_links_to_the_information_pages(client, donnees, role):
@@ -207,7 +149,7 @@ def test_every_page_links_to_the_information_pages(client, donnees, role):
         client.force_login(compte)
     liens = ["donnees_personnelles", "accessibilite"] + (["mes_donnees"] if compte else [])
     servies, sans_liens = set(), []
-    for adresse in _adresses(_valeurs(compte)):
+    for adresse in balayage.adresses(balayage.valeurs_reelles(compte)):
         reponse = client.get(adresse, follow=True)
         html = reponse["Content-Type"].startswith("text/html")
         if reponse.status_code != 200 or not html or reponse.has_header("Content-Disposition"):
