@@ -56,7 +56,7 @@ def environnement(port: int) -> dict[str, str]:
     redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1").rsplit("/", 1)[0]
     return {
         "DATABASE_URL": urlunsplit(parties._replace(path=parties.path + "_bench")),
-        "REDIS_URL": f"{redis}/6",
+        "REDIS_URL": f"{redis}/6",  # the cache: /7
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
@@ -331,7 +331,7 @@ def redemarrage_postgresql() -> dict:
         env = {
             **environnement(port),
             "DATABASE_URL": grappe.creer_base("faireadmin_redemarrage"),
-            "REDIS_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/7",
+            "REDIS_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/8",  # its cache: /9
         }
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "demo", "--force")

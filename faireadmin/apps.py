@@ -1,17 +1,5 @@
-from django.apps import AppConfig, apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
-
-# The models the dashboards are made of: their changes make cached figures stale.
-APPLICATIONS_SUIVIES = ("faireadmin", "axes", "sujets", "journees", "suivi")
-NON_SUIVIS = {
-    "faireadmin.Notification",
-    "faireadmin.EvenementSecurite",
-    "faireadmin.PageInformation",
-    "faireadmin.VersionCache",
-    "faireadmin.BattementWorker",  # a worker's heartbeat, every 30 s: no page shows it
-    "journees.AbonnementCalendrier",
-    "suivi.EtatMensuel",  # derived from the journal, written while computing the figures
-}
+from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_save
 
 
 class FaireAdminConfig(AppConfig):
@@ -66,18 +54,12 @@ class FaireAdminConfig(AppConfig):
         )
 
     def _cache(self) -> None:
-        from faireadmin.cache import au_changement
+        from faireadmin.cache import portees
+        from faireadmin.models import Agent, Direction
 
-        for label in APPLICATIONS_SUIVIES:
-            for modele in apps.get_app_config(label).get_models():
-                if modele._meta.label in NON_SUIVIS:
-                    continue
-                uid = f"cache:{modele._meta.label}"
-                post_save.connect(au_changement, sender=modele, dispatch_uid=uid + ":save")
-                post_delete.connect(au_changement, sender=modele, dispatch_uid=uid + ":delete")
-                for champ in modele._meta.local_many_to_many:
-                    m2m_changed.connect(
-                        au_changement,
-                        sender=champ.remote_field.through,
-                        dispatch_uid=uid + champ.name,
-                    )
+        def agent_change(agent: Agent, *, created: bool) -> None:
+            if not created:  # a new agent is nobody's pilote and registered nowhere yet
+                portees.programme_change()
+
+        portees.relier(Agent, agent_change, relations=False)  # groups: the roles, not pages
+        portees.relier(Direction, lambda direction, **_: portees.programme_change())

@@ -6,7 +6,9 @@ least ``DEBUG=0``, ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` and ``RED
 see README.md, section « Configuration ».
 """
 
+import hashlib
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -156,8 +158,37 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Cache (figures and parts of pages, see faireadmin/cache.py) ---------------------------
-_cache_url = env.str("CACHE_URL", default=env.str("REDIS_URL", default=""))
+
+# --- Cache (figures and parts of pages, see faireadmin/cache/) ------------------------------
+def _base_suivante(url: str) -> str:
+    """The Redis database after ``url``'s (the broker's): the cache's own, so that nothing of
+    the broker is ever evicted, and the two can be told apart (``redis-cli -n``)."""
+    adresse = urlsplit(url)
+    base = int(adresse.path.strip("/") or 0)
+    return urlunsplit(adresse._replace(path=f"/{base + 1}"))
+
+
+def _version_du_code() -> str:
+    """The release, in every cache key: a deployment never serves HTML rendered by the old
+    code. ``VERSION_DU_CODE`` (e.g. the commit, set by the deployment), else a digest of the
+    sources, the templates and the static files."""
+    if version := env.str("VERSION_DU_CODE", default=""):
+        return version
+    empreinte = hashlib.blake2b(digest_size=6)
+    for dossier in ("faireadmin", "axes", "sujets", "journees", "suivi", "templates", "static"):
+        for fichier in sorted((BASE_DIR / dossier).rglob("*")):
+            if fichier.is_file() and fichier.suffix in {".py", ".html", ".txt", ".css", ".js"}:
+                empreinte.update(str(fichier.relative_to(BASE_DIR)).encode())
+                empreinte.update(fichier.read_bytes())
+    return empreinte.hexdigest()
+
+
+VERSION_DU_CODE = _version_du_code()
+# The broker's Redis, database + 1, unless CACHE_URL names another (in production: its own
+# instance, with maxmemory-policy allkeys-lru; see the README).
+_cache_url = env.str("CACHE_URL", default="") or (
+    _base_suivante(env.str("REDIS_URL")) if env.str("REDIS_URL", default="") else ""
+)
 # A cache that does not answer within this time is left alone a few seconds: pages are then
 # computed without it (faireadmin.cache.RedisSansAttente).
 CACHE_DELAI_MAX = env.float("CACHE_DELAI_MAX", default=0.15)
@@ -166,7 +197,7 @@ CACHES = {
         {
             "BACKEND": "faireadmin.cache.RedisSansAttente",
             "LOCATION": _cache_url,
-            "KEY_PREFIX": "faireadmin",
+            "KEY_PREFIX": f"faireadmin:{VERSION_DU_CODE}",
             "OPTIONS": {
                 "socket_connect_timeout": CACHE_DELAI_MAX,
                 "socket_timeout": CACHE_DELAI_MAX,
@@ -174,7 +205,10 @@ CACHES = {
         }
         if _cache_url
         # One process (make run): memory is shared by every request.
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": f"faireadmin:{VERSION_DU_CODE}",
+        }
     )
 }
 

@@ -129,11 +129,11 @@ class JourneeAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Journee, form, change: bool) -> None:
         # Through the service: the journée row lock, the capacity checked again under it,
         # and new seats given to the waiting list.
-        par = cast(Agent, request.user)  # the admin only lets staff in
+        acteur = cast(Agent, request.user)  # the admin only lets staff in
         _, promues = services.journee_enregistrer(
             journee=obj,
             sujets=form.cleaned_data["sujets"],
-            par=par,
+            acteur=acteur,
             version=form.cleaned_data.get("version_lue"),
         )
         if promues:
@@ -165,7 +165,7 @@ class InscriptionAdmin(admin.ModelAdmin):
         faites = 0
         for inscription in queryset:
             try:
-                service(inscription=inscription, par=request.user)
+                service(inscription=inscription, acteur=request.user)
                 faites += 1
             except ValidationError as erreur:
                 self.message_user(

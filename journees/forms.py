@@ -61,6 +61,7 @@ class FiltresJourneesForm(forms.Form):
 
     def __init__(self, *args, villes: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.villes = villes
         champ = cast(forms.ChoiceField, self.fields["ville"])
         champ.choices = [("", "Toutes les villes"), *((v, v) for v in villes)]
 

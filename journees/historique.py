@@ -11,13 +11,13 @@ from journees.models import Inscription, Journee
 
 
 def consigner(
-    objet: Journee | Inscription, *, par: Agent, message: str, ajout: bool = False
+    objet: Journee | Inscription, *, acteur: Agent, message: str, ajout: bool = False
 ) -> LogEntry:
     """``message`` about ``objet`` (a registration's is prefixed by the agent's name)."""
     if isinstance(objet, Inscription):
         message = f"{objet.agent} : {message[0].lower()}{message[1:]}"
     return LogEntry.objects.log_actions(
-        user_id=par.pk,
+        user_id=acteur.pk,
         queryset=[objet],
         action_flag=ADDITION if ajout else CHANGE,
         change_message=message,

@@ -72,7 +72,7 @@ class SujetAvecPropositionsAdmin(SujetAdmin):
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         if formset.model is Proposition:
-            journaliser_naissances(formset.new_objects, par=cast(Agent, request.user))
+            journaliser_naissances(formset.new_objects, acteur=cast(Agent, request.user))
 
 
 # The state of a proposition changes on its page, where the lifecycle is enforced and every
@@ -93,7 +93,7 @@ class PropositionAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Proposition, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change:
-            journaliser_naissances([obj], par=cast(Agent, request.user))
+            journaliser_naissances([obj], acteur=cast(Agent, request.user))
 
     inlines = [JalonInline, RetourTestInline, PointAvancementInline]
     fieldsets = (
@@ -182,10 +182,10 @@ class AgentAvecAnonymisationAdmin(AgentAdmin):
                     "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 },
             )
-        par = cast(Agent, request.user)
+        acteur = cast(Agent, request.user)
         for agent in agents:
             try:
-                resultat = agent_anonymiser(acteur=par, agent=agent)
+                resultat = agent_anonymiser(acteur=acteur, agent=agent)
             except ValidationError as erreur:
                 self.message_user(request, f"{agent} : {erreur.messages[0]}", messages.ERROR)
                 continue

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -141,11 +142,21 @@ class Proposition(models.Model):
         ]
         indexes = [models.Index(fields=["sujet", "statut"], name="proposition_sujet_statut_idx")]
 
+    # The sujet it was read in: moved to another (the admin), both sujets' cached tables are
+    # stale (suivi/apps.py).
+    sujet_id_lu: int | None = None
+
     def __str__(self) -> str:
         return self.titre
 
     def get_absolute_url(self) -> str:
         return reverse("proposition", kwargs={"pk": self.pk})
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> "Proposition":
+        proposition = super().from_db(db, field_names, values)
+        proposition.sujet_id_lu = proposition.__dict__.get("sujet_id")
+        return proposition
 
     @property
     def est_abandonnee(self) -> bool:

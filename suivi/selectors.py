@@ -220,9 +220,23 @@ def jalons_dans_l_ordre() -> QuerySet[Jalon]:
 
 
 # --- Pilote workspace ---------------------------------------------------------------------
-def espace_pilote(agent: Agent) -> list[Sujet]:
+@dataclass(frozen=True)
+class SujetSuivi:
+    """A sujet and its propositions among those followed (see ``_sujets_suivis``): how many
+    were ``trouvees``, how many of them are ``silencieuses`` (without news) and ``en_retard``
+    (with an overdue milestone), and ``propositions_affichees``: the list, in lifecycle order,
+    or None when the sujet is folded."""
+
+    sujet: Sujet
+    trouvees: int
+    silencieuses: int
+    en_retard: int
+    propositions_affichees: list[Proposition] | None
+
+
+def sujets_du_pilote(*, agent: Agent) -> list[SujetSuivi]:
     """The sujets the agent pilots, with progress, co-pilotes and their propositions to follow
-    (counted, and listed in lifecycle order unless folded: see ``_compter_et_deplier``)."""
+    (counted, and listed in lifecycle order unless folded: see ``_sujets_suivis``)."""
     sujets = list(
         Sujet.objects.filter(pilotages__agent=agent)
         .select_related("axe")
@@ -230,9 +244,9 @@ def espace_pilote(agent: Agent) -> list[Sujet]:
         .prefetch_related(_pilotages())
         .order_by("axe__numero", "ordre")
     )
-    if sujets:
-        _compter_et_deplier(sujets, avec_suivi(Proposition.objects.all()))
-    return sujets
+    if not sujets:
+        return []
+    return _sujets_suivis(sujets=sujets, propositions=avec_suivi(Proposition.objects.all()))
 
 
 # --- Feuille de route ---------------------------------------------------------------------
@@ -285,17 +299,16 @@ def propositions_filtrees(filtres: FiltresFeuilleDeRoute) -> PropositionQuerySet
     return propositions
 
 
-def _compter_et_deplier(
-    sujets: list[Sujet], propositions: PropositionQuerySet, *, deplier_tout: bool = False
-) -> None:
-    """Gives each sujet ``trouvees`` (its propositions among ``propositions``), ``silencieuses``
-    (without news), ``en_retard`` (with an overdue milestone) and ``propositions_affichees``:
-    the list, in lifecycle order, when there are few (``PROPOSITIONS_DEPLIEES_AU_PLUS``, all
-    of them at the realistic scale) or ``deplier_tout``, else None (folded). Two queries,
+def _sujets_suivis(
+    *, sujets: list[Sujet], propositions: PropositionQuerySet, deplier_tout: bool = False
+) -> list[SujetSuivi]:
+    """Each sujet, in order, with its propositions among ``propositions``: their counts and,
+    when there are few (``PROPOSITIONS_DEPLIEES_AU_PLUS``, all of them at the realistic scale)
+    or ``deplier_tout``, their list in lifecycle order; else no list (folded). Two queries,
     whatever the number of sujets."""
     au_plus = settings.FAIREADMIN["PROPOSITIONS_DEPLIEES_AU_PLUS"]
-    comptes = {
-        ligne["sujet_id"]: ligne
+    comptes: dict[int, tuple[int, int, int]] = {
+        ligne["sujet_id"]: (ligne["trouvees"], ligne["silencieuses"], ligne["en_retard"])
         for ligne in propositions.filter(sujet__in=[s.pk for s in sujets])
         .order_by()
         .values("sujet_id")
@@ -305,39 +318,59 @@ def _compter_et_deplier(
             en_retard=Count("id", filter=Q(jalons_en_retard__gt=0)),
         )
     }
-    vide = {"trouvees": 0, "silencieuses": 0, "en_retard": 0}
-    a_deplier = []
+    listes: dict[int, list[Proposition]] = {
+        sujet.pk: []
+        for sujet in sujets
+        if deplier_tout or comptes.get(sujet.pk, (0, 0, 0))[0] <= au_plus
+    }
+    a_lister = [pk for pk in listes if pk in comptes]
+    if a_lister:
+        for proposition in propositions.filter(sujet__in=a_lister).par_etape():
+            listes[proposition.sujet_id].append(proposition)
+    suivis: list[SujetSuivi] = []
     for sujet in sujets:
-        for cle, valeur in comptes.get(sujet.pk, vide).items():
-            setattr(sujet, cle, valeur)
-        deplie = deplier_tout or sujet.trouvees <= au_plus  # type: ignore[attr-defined]
-        sujet.propositions_affichees = [] if deplie else None  # type: ignore[attr-defined]
-        if deplie and sujet.trouvees:  # type: ignore[attr-defined]
-            a_deplier.append(sujet.pk)
-    if a_deplier:
-        par_sujet = {s.pk: s for s in sujets}
-        for proposition in propositions.filter(sujet__in=a_deplier).par_etape():
-            par_sujet[proposition.sujet_id].propositions_affichees.append(proposition)  # type: ignore[attr-defined]
+        trouvees, silencieuses, en_retard = comptes.get(sujet.pk, (0, 0, 0))
+        suivis.append(
+            SujetSuivi(
+                sujet=sujet,
+                trouvees=trouvees,
+                silencieuses=silencieuses,
+                en_retard=en_retard,
+                propositions_affichees=listes.get(sujet.pk),
+            )
+        )
+    return suivis
 
 
-def feuille_de_route(filtres: FiltresFeuilleDeRoute) -> list[Axe]:
-    """Axes → sujets → propositions matching the filters. Each axe carries ``sujets_affiches``;
-    each sujet its counts and, unless folded, ``propositions_affichees`` (see
-    ``_compter_et_deplier``; a sujet chosen in the filters is never folded). With filters on,
-    only what matches is kept."""
+@dataclass(frozen=True)
+class AxeDeLaFeuille:
+    """An axe of the feuille de route and its sujets shown, with their propositions."""
+
+    axe: Axe
+    sujets_affiches: list[SujetSuivi]
+
+
+def axes_de_la_feuille_de_route(*, filtres: FiltresFeuilleDeRoute) -> list[AxeDeLaFeuille]:
+    """Axes → sujets → propositions matching the filters. Each sujet comes with its counts
+    and, unless folded, its propositions (see ``_sujets_suivis``; a sujet chosen in the
+    filters is never folded). With filters on, only what matches is kept."""
     axes = list(
         Axe.objects.annotate(**_avancement("sujets__propositions__"))
-        .prefetch_related(
-            Prefetch("sujets", queryset=_sujets_avec_avancement(), to_attr="sujets_du_axe")
-        )
+        .prefetch_related(Prefetch("sujets", queryset=_sujets_avec_avancement()))
         .order_by("numero")
     )
-    sujets = [sujet for axe in axes for sujet in axe.sujets_du_axe]  # type: ignore[attr-defined]
-    _compter_et_deplier(sujets, propositions_filtrees(filtres), deplier_tout=bool(filtres.sujet))
-    for axe in axes:
-        axe.sujets_affiches = [  # type: ignore[attr-defined]
-            sujet
-            for sujet in axe.sujets_du_axe  # type: ignore[attr-defined]
-            if sujet.trouvees or not filtres.actifs  # type: ignore[attr-defined]
-        ]
-    return [axe for axe in axes if axe.sujets_affiches or not filtres.actifs]  # type: ignore[attr-defined]
+    suivis = _sujets_suivis(
+        sujets=[sujet for axe in axes for sujet in axe.sujets.all()],
+        propositions=propositions_filtrees(filtres),
+        deplier_tout=bool(filtres.sujet),
+    )
+    tout = not filtres.actifs
+    par_axe: dict[int, list[SujetSuivi]] = {axe.pk: [] for axe in axes}
+    for suivi in suivis:
+        if suivi.trouvees or tout:
+            par_axe[suivi.sujet.axe_id].append(suivi)
+    return [
+        AxeDeLaFeuille(axe=axe, sujets_affiches=par_axe[axe.pk])
+        for axe in axes
+        if par_axe[axe.pk] or tout
+    ]

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from faireadmin import cache
+from faireadmin.cache import portees
 from faireadmin.longueurs import exiger_longueurs, limite, nombre
 from faireadmin.models import Agent
 from faireadmin.permissions import exiger_organiser
@@ -39,10 +39,10 @@ def proposition_creer(
     titre: str,
     description: str = "",
     journee_origine: Journee | None = None,
-    par: Agent,
+    acteur: Agent,
 ) -> Proposition:
     """Records a proposition born in a Créer journée; its journal opens with its birth."""
-    exiger_organiser(par)
+    exiger_organiser(acteur)
     titre = titre.strip()
     if not titre:
         raise ValidationError({"titre": "Donnez un titre à la proposition."})
@@ -55,7 +55,7 @@ def proposition_creer(
         description=description.strip(),
         journee_origine=journee_origine,
     )
-    journaliser_naissances([proposition], par=par)
+    journaliser_naissances([proposition], acteur=acteur)
     return proposition
 
 
@@ -125,7 +125,7 @@ def _nouvel_etat(proposition: Proposition, demande: Changement) -> dict[str, Any
 def proposition_mettre_a_jour(
     *,
     proposition: Proposition | int,
-    par: Agent,
+    acteur: Agent,
     version: int,
     changement: Changement = Changement(),
     texte: str = "",
@@ -140,7 +140,7 @@ def proposition_mettre_a_jour(
     texte_seul = all(valeur is None for valeur in asdict(changement).values())
     propositions = Proposition.objects if texte_seul else Proposition.objects.select_for_update()
     proposition = propositions.get(pk=pk)
-    exiger_modifier_proposition(par, proposition)
+    exiger_modifier_proposition(acteur, proposition)
     # A change asked from a page built on an older state is refused before anything else:
     # the author sees the current state, rather than an error about a state they never saw.
     demande = {k: v for k, v in asdict(changement).items() if k != "motif_abandon"}
@@ -168,9 +168,10 @@ def proposition_mettre_a_jour(
         Proposition.objects.filter(pk=proposition.pk).update(
             **etat, version=F("version") + 1, modifie_le=timezone.now()
         )
+    portees.proposition_changee(proposition.pk, proposition.sujet_id)  # update(): no signal
     return PointAvancement.objects.create(
         proposition=proposition,
-        auteur=par,
+        auteur=acteur,
         texte=texte,
         changements=changements,
         cree_le=maintenant or timezone.now(),
@@ -178,10 +179,11 @@ def proposition_mettre_a_jour(
 
 
 # --- Milestones ---------------------------------------------------------------------------
-def _journaliser_jalon(jalon: Jalon, evenement: str, par: Agent, **details: Any) -> None:
+def _journaliser_jalon(jalon: Jalon, evenement: str, acteur: Agent, **details: Any) -> None:
+    portees.proposition_changee(jalon.proposition_id, jalon.proposition.sujet_id)
     PointAvancement.objects.create(
-        proposition_id=jalon.proposition_id,
-        auteur=par,
+        proposition=jalon.proposition,
+        auteur=acteur,
         changements={"jalon": {"titre": jalon.titre, "evenement": evenement, **details}},
     )
 
@@ -199,52 +201,56 @@ def _valider_jalon(titre: str, echeance: dt.date | None) -> str:
 
 
 @transaction.atomic
-def jalon_ajouter(*, proposition: Proposition, titre: str, echeance: dt.date, par: Agent) -> Jalon:
-    exiger_modifier_proposition(par, proposition)
+def jalon_ajouter(
+    *, proposition: Proposition, titre: str, echeance: dt.date, acteur: Agent
+) -> Jalon:
+    exiger_modifier_proposition(acteur, proposition)
     jalon = Jalon.objects.create(
         proposition=proposition, titre=_valider_jalon(titre, echeance), echeance=echeance
     )
-    _journaliser_jalon(jalon, "ajoute", par)
+    _journaliser_jalon(jalon, "ajoute", acteur)
     return jalon
 
 
-def _jalon_verrouille(jalon: Jalon | int, par: Agent) -> Jalon:
+def _jalon_verrouille(jalon: Jalon | int, acteur: Agent) -> Jalon:
     pk = jalon.pk if isinstance(jalon, Jalon) else jalon
     jalon = Jalon.objects.select_for_update().select_related("proposition").get(pk=pk)
-    exiger_modifier_proposition(par, jalon.proposition)
+    exiger_modifier_proposition(acteur, jalon.proposition)
     return jalon
 
 
 @transaction.atomic
-def jalon_modifier(*, jalon: Jalon | int, titre: str, echeance: dt.date, par: Agent) -> Jalon:
-    jalon = _jalon_verrouille(jalon, par)
+def jalon_modifier(*, jalon: Jalon | int, titre: str, echeance: dt.date, acteur: Agent) -> Jalon:
+    jalon = _jalon_verrouille(jalon, acteur)
     titre = _valider_jalon(titre, echeance)
     avant = {"titre": jalon.titre, "echeance": jalon.echeance.isoformat()}
     if (titre, echeance) == (jalon.titre, jalon.echeance):
         return jalon  # nothing changed: no journal entry (it would hide a silence)
     jalon.titre, jalon.echeance = titre, echeance
     jalon.save(update_fields=["titre", "echeance"])
-    _journaliser_jalon(jalon, "modifie", par, avant=avant, echeance=echeance.isoformat())
+    _journaliser_jalon(jalon, "modifie", acteur, avant=avant, echeance=echeance.isoformat())
     return jalon
 
 
 @transaction.atomic
-def jalon_marquer_fait(*, jalon: Jalon | int, par: Agent, fait_le: dt.date | None = None) -> Jalon:
-    jalon = _jalon_verrouille(jalon, par)
+def jalon_marquer_fait(
+    *, jalon: Jalon | int, acteur: Agent, fait_le: dt.date | None = None
+) -> Jalon:
+    jalon = _jalon_verrouille(jalon, acteur)
     if jalon.fait_le is None:
         jalon.fait_le = fait_le or timezone.localdate()
         jalon.save(update_fields=["fait_le"])
-        _journaliser_jalon(jalon, "fait", par)
+        _journaliser_jalon(jalon, "fait", acteur)
     return jalon
 
 
 @transaction.atomic
-def jalon_rouvrir(*, jalon: Jalon | int, par: Agent) -> Jalon:
-    jalon = _jalon_verrouille(jalon, par)
+def jalon_rouvrir(*, jalon: Jalon | int, acteur: Agent) -> Jalon:
+    jalon = _jalon_verrouille(jalon, acteur)
     if jalon.fait_le is not None:
         jalon.fait_le = None
         jalon.save(update_fields=["fait_le"])
-        _journaliser_jalon(jalon, "rouvert", par)
+        _journaliser_jalon(jalon, "rouvert", acteur)
     return jalon
 
 
@@ -258,10 +264,10 @@ def retour_test_ajouter(
     points_forts: str = "",
     pistes_amelioration: str = "",
     nombre_testeurs: int | None = None,
-    par: Agent,
+    acteur: Agent,
 ) -> RetourTest:
     """Records what testers said of a proposition's mock-up at a Tester journée."""
-    exiger_organiser(par)
+    exiger_organiser(acteur)
     erreurs = {}
     if journee.phase != Phase.TESTER:
         erreurs["journee"] = "Les retours de test se recueillent lors des journées « Tester »."
@@ -282,13 +288,14 @@ def retour_test_ajouter(
         points_forts=points_forts.strip(),
         pistes_amelioration=pistes_amelioration.strip(),
         nombre_testeurs=nombre_testeurs,
-        auteur=par,
+        auteur=acteur,
     )
     PointAvancement.objects.create(
         proposition=proposition,
-        auteur=par,
+        auteur=acteur,
         texte=f"Retours recueillis lors de la journée « {journee.titre} ».",
     )
+    portees.proposition_changee(proposition.pk, proposition.sujet_id)
     return retour
 
 
@@ -304,17 +311,19 @@ def _texte_de_naissance(journee: Journee | None) -> str:
     return f"Proposition née lors de la journée « {journee.titre} »."
 
 
-def journaliser_naissances(propositions: list[Proposition], *, par: Agent | None) -> None:
+def journaliser_naissances(propositions: list[Proposition], *, acteur: Agent | None) -> None:
     """Opens the journal of new propositions (however they were recorded: page, CSV import,
     admin) with their birth."""
     PointAvancement.objects.bulk_create(
         [
-            PointAvancement(proposition=p, auteur=par, texte=_texte_de_naissance(p.journee_origine))
+            PointAvancement(
+                proposition=p, auteur=acteur, texte=_texte_de_naissance(p.journee_origine)
+            )
             for p in propositions
         ],
         batch_size=500,
     )
-    cache.invalider()  # bulk_create sends no signal
+    portees.propositions_creees(p.sujet_id for p in propositions)  # bulk_create: no signal
 
 
 def _lire_csv(contenu: bytes) -> list[tuple[int, dict[str, Any]]]:
@@ -355,11 +364,11 @@ def _lire_csv(contenu: bytes) -> list[tuple[int, dict[str, Any]]]:
 
 
 @transaction.atomic
-def propositions_importer(*, journee: Journee, contenu: bytes, par: Agent) -> list[Proposition]:
+def propositions_importer(*, journee: Journee, contenu: bytes, acteur: Agent) -> list[Proposition]:
     """Imports the propositions of a Créer journée from a CSV file (columns: sujet, titre,
     description; separated by ; or ,). All or nothing: one bad line and nothing is written;
     the errors name their line in the file."""
-    exiger_organiser(par)
+    exiger_organiser(acteur)
     if journee.phase != Phase.CREER:
         raise ValidationError("Les propositions naissent lors des journées « Créer ».")
     sujets = {s.slug: s for s in Sujet.objects.all()}
@@ -397,5 +406,5 @@ def propositions_importer(*, journee: Journee, contenu: bytes, par: Agent) -> li
     if not nouvelles:
         raise ValidationError("Le fichier ne contient aucune proposition.")
     Proposition.objects.bulk_create(nouvelles, batch_size=500)
-    journaliser_naissances(nouvelles, par=par)
+    journaliser_naissances(nouvelles, acteur=acteur)
     return nouvelles

@@ -72,25 +72,25 @@ def test_the_services_refuse_it_whatever_the_door(pilotage, lab):
     with pytest.raises(ValidationError) as refus:
         services.proposition_mettre_a_jour(
             proposition=proposition,
-            par=pilotage.agent,
+            acteur=pilotage.agent,
             version=proposition.version,
             changement=services.Changement(statut="abandonnee", motif_abandon=MEGA),
         )
     assert "motif_abandon" in refus.value.message_dict
     with pytest.raises(ValidationError):
         services.proposition_mettre_a_jour(
-            proposition=proposition, par=pilotage.agent, version=proposition.version, texte=MEGA
+            proposition=proposition, acteur=pilotage.agent, version=proposition.version, texte=MEGA
         )
     with pytest.raises(ValidationError):
-        services.proposition_creer(sujet=pilotage.sujet, titre="T", description=MEGA, par=lab)
+        services.proposition_creer(sujet=pilotage.sujet, titre="T", description=MEGA, acteur=lab)
     journee = JourneeFactory(date=timezone.localdate() - dt.timedelta(days=1))
     with pytest.raises(ValidationError):
         journees_services.journee_enregistrer_bilan(
-            journee=journee, nombre_participants=3, enseignements=MEGA, par=lab
+            journee=journee, nombre_participants=3, enseignements=MEGA, acteur=lab
         )
     with pytest.raises(ValidationError):
         journees_services.inscription_creer(
-            journee=JourneeFactory(), agent=lab, par=lab, besoins_accessibilite=MEGA
+            journee=JourneeFactory(), agent=lab, acteur=lab, besoins_accessibilite=MEGA
         )
     assert not PointAvancement.objects.exists()
     assert not Inscription.objects.exists()
@@ -128,7 +128,7 @@ def test_an_import_with_a_huge_description_names_its_line(client_lab):
     sujet = SujetFactory()
     contenu = f"sujet;titre;description\n{sujet.slug};Bien;Courte\n{sujet.slug};Trop;{'y' * 6000}\n"
     reponse = client_lab.post(
-        reverse("propositions_journee", kwargs={"pk": journee.pk}),
+        reverse("propositions_journee_importer", kwargs={"pk": journee.pk}),
         {"fichier": SimpleUploadedFile("p.csv", contenu.encode(), content_type="text/csv")},
     )
     assert "Ligne 3 : la description dépasse 5\u202f000 caractères." in reponse.content.decode()

@@ -78,7 +78,7 @@ def test_a_peer_that_is_not_our_proxy_cannot_choose_its_address(serveur):
 def test_the_access_log_and_the_server_log_keep_no_secret_address(serveur):
     agent = AgentFactory(email=EMAIL)
     inscription, _ = journees_services.inscription_creer(
-        journee=JourneeFactory(), agent=agent, par=agent
+        journee=JourneeFactory(), agent=agent, acteur=agent
     )
     calendrier = journees_services.abonnement_regenerer(agent=agent).jeton
     annulation = jeton_annulation(inscription)

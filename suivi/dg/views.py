@@ -8,25 +8,17 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from axes.models import Axe
-from faireadmin import audit, cache
+from faireadmin import audit
 from faireadmin.http import Requete
 from faireadmin.permissions import peut_organiser, pilotage_requis
-from suivi.dg import exports, graphiques, rapports, services
+from suivi.dg import exports, graphiques, parties, rapports, services
 from suivi.dg.forms import AxeForm, PeriodeForm, RapportForm
-from suivi.dg.indicateurs import Perimetre, Periode, indicateurs
+from suivi.dg.indicateurs import Perimetre
 from suivi.models import Rapport
 from sujets.models import Sujet
-
-
-def chiffres(perimetre: Perimetre, periode: Periode) -> dict:
-    """The figures, cached until the data changes (and an hour at most). Today's date is part
-    of the key: overdue milestones and attendance depend on it, even for a past period."""
-    cle = f"tableau-de-bord:{perimetre.cle}:{periode.cle}:{timezone.localdate().isoformat()}"
-    return cache.en_cache(cle, lambda: indicateurs(perimetre, periode))
 
 
 def _requete_export(perimetre: Perimetre, form: PeriodeForm) -> str:
@@ -43,39 +35,11 @@ def _requete_export(perimetre: Perimetre, form: PeriodeForm) -> str:
 
 def _page(request: Requete, perimetre: Perimetre) -> HttpResponse:
     form = PeriodeForm(request.GET or None)
-    periode = form.periode_choisie()
     requete = request.GET.copy()
     requete.pop("axe", None)
-
-    def contexte() -> dict:
-        donnees = chiffres(perimetre, periode)
-        arbitrages = donnees["a_arbitrer"]
-        return {
-            "perimetre": perimetre,
-            "periode": periode,
-            "form": form,
-            "form_axe": AxeForm(initial={"axe": perimetre.axe}),
-            "donnees": donnees,
-            "graphiques": graphiques.pour(donnees),
-            "directions": graphiques.directions_affichees(
-                donnees["participation"]["par_direction"]
-            ),
-            "requete": requete.urlencode(),
-            "requete_export": _requete_export(perimetre, form),
-            "a_arbitrer": len(arbitrages["orages"]) + len(arbitrages["jalons_en_retard"]),
-        }
-
-    # The rendered page is cached like the figures: at the stress scale the rendering (400
-    # directions, 300 journées) costs more than reading the figures. Not with the form's
-    # errors.
-    champs = sorted((k, str(v)) for k, v in requete.items() if k in form.fields)
-    cle = (
-        None
-        if form.is_bound and not form.is_valid()
-        else f"tableau-de-bord:{perimetre.cle}:{periode.cle}:"
-        f"{timezone.localdate().isoformat()}:{urlencode(champs)}"
+    html = parties.tableau_de_bord(
+        perimetre, form, requete=requete, requete_export=_requete_export(perimetre, form)
     )
-    html = cache.rendu(cle, "suivi/dg/_tableau_de_bord.html", contexte)
     return render(
         request, "suivi/dg/tableau_de_bord.html", {"perimetre": perimetre, "contenu": html}
     )

@@ -17,7 +17,8 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from faireadmin import audit, cache
+from faireadmin import audit
+from faireadmin.cache import portees
 from faireadmin.models import Agent, EvenementSecurite, Notification
 from journees import services as journees_services
 from journees.models import AbonnementCalendrier, Inscription
@@ -121,7 +122,7 @@ def agent_anonymiser(
     for inscription in a_venir.select_related("journee"):
         if inscription.journee.debut > maintenant:
             journees_services.inscription_annuler(
-                inscription=inscription, par=agent, maintenant=maintenant
+                inscription=inscription, acteur=agent, maintenant=maintenant
             )
             resultat.inscriptions_annulees += 1
     Inscription.objects.filter(agent=agent).update(besoins_accessibilite="", contraintes_repas="")
@@ -149,7 +150,8 @@ def agent_anonymiser(
     _caviarder_les_traces(agent, ancien_email, ancien_nom)
     # The pages that named them (pilotes, journal authors), cached or not, are stale from the
     # commit on: said here, not left to the signals of the rows above.
-    cache.invalider()
+    portees.programme_change()  # every cached entry that names an agent is made of it
+    portees.inscriptions_changees()
     audit.consigner(
         EvenementSecurite.Nature.ANONYMISATION,
         agent=acteur,

@@ -31,7 +31,7 @@ def secrets_en_attente(client):
     assert client.post(reverse("mot_de_passe_oublie"), {"email": root.email}).status_code == 302
     agent = AgentFactory()
     inscription, _ = journees_services.inscription_creer(
-        journee=JourneeFactory(), agent=agent, par=agent
+        journee=JourneeFactory(), agent=agent, acteur=agent
     )
     abonnement = journees_services.abonnement_regenerer(agent=agent)
     client.logout()

@@ -10,6 +10,7 @@ from django.db import connection, connections
 
 from journees import services
 from journees.models import Inscription
+from journees.services import verrous
 from tests.factories import AgentFactory, JourneeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,7 +49,7 @@ def test_fifty_agents_at_once_for_ten_seats():
     en_meme_temps(
         [
             lambda agent=agent: services.inscription_creer(
-                journee=journee.pk, agent=agent, par=agent
+                journee=journee.pk, agent=agent, acteur=agent
             )
             for agent in agents
         ]
@@ -63,14 +64,18 @@ def test_concurrent_cancellations_promote_exactly_as_many():
     journee = JourneeFactory(capacite=10)
     agents = AgentFactory.create_batch(40)
     inscriptions = [
-        services.inscription_creer(journee=journee, agent=agent, par=agent)[0] for agent in agents
+        services.inscription_creer(journee=journee, agent=agent, acteur=agent)[0]
+        for agent in agents
     ]
     confirmees = [i for i in inscriptions if i.statut == Statut.CONFIRMEE]
     attente = [i for i in inscriptions if i.statut == Statut.ATTENTE]
     partants = confirmees[:6] + attente[5:10]  # six seats freed, five leave the list
 
     en_meme_temps(
-        [lambda i=i: services.inscription_annuler(inscription=i.pk, par=i.agent) for i in partants]
+        [
+            lambda i=i: services.inscription_annuler(inscription=i.pk, acteur=i.agent)
+            for i in partants
+        ]
     )
 
     assert journee.inscriptions.filter(statut=Statut.CONFIRMEE).count() == 10
@@ -96,7 +101,7 @@ def test_a_double_click_burst_creates_one_registration():
     agent = AgentFactory()
 
     resultats = en_meme_temps(
-        [lambda: services.inscription_creer(journee=journee.pk, agent=agent, par=agent)] * 8
+        [lambda: services.inscription_creer(journee=journee.pk, agent=agent, acteur=agent)] * 8
     )
 
     assert journee.inscriptions.count() == 1
@@ -115,18 +120,20 @@ def test_ticking_attendance_while_cancelling_does_not_deadlock():
     organisateur.groups.add(Group.objects.get_or_create(name=GROUPE_LAB)[0])
     journee = JourneeFactory(date=timezone.localdate(), capacite=20)
     inscriptions = [
-        services.inscription_creer(journee=journee, agent=a, par=organisateur)[0]
+        services.inscription_creer(journee=journee, agent=a, acteur=organisateur)[0]
         for a in AgentFactory.create_batch(20)
     ]
     actions = []
     for inscription in inscriptions:
         actions.append(
             lambda i=inscription: services.presence_marquer(
-                inscription=i.pk, presence="present", par=organisateur
+                inscription=i.pk, presence="present", acteur=organisateur
             )
         )
         actions.append(
-            lambda i=inscription: services.inscription_annuler(inscription=i.pk, par=organisateur)
+            lambda i=inscription: services.inscription_annuler(
+                inscription=i.pk, acteur=organisateur
+            )
         )
 
     def sans_erreur_de_verrou(action):
@@ -148,7 +155,7 @@ def test_a_seat_lock_held_too_long_answers_retry_and_writes_nothing(monkeypatch,
     from django.conf import settings
     from django.urls import reverse
 
-    monkeypatch.setattr(services, "ATTENTE_DU_VERROU", "300ms")
+    monkeypatch.setattr(verrous, "ATTENTE_DU_VERROU", "300ms")
     journee = JourneeFactory(capacite=10)
     agent = AgentFactory()
     reglages = settings.DATABASES["default"]

@@ -39,7 +39,7 @@ def test_confirmation_mail_has_the_invitation_and_a_cancel_link(
     )
     agent = AgentFactory(first_name="Inès", email="ines@region.example")
     with django_capture_on_commit_callbacks(execute=True):
-        inscription, _ = services.inscription_creer(journee=journee, agent=agent, par=agent)
+        inscription, _ = services.inscription_creer(journee=journee, agent=agent, acteur=agent)
 
     (message,) = mail.outbox
     assert message.to == ["ines@region.example"]
@@ -64,7 +64,7 @@ def test_waiting_list_mail_gives_the_rank(django_capture_on_commit_callbacks):
     InscriptionFactory(journee=journee)
     agent = AgentFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.inscription_creer(journee=journee, agent=agent, par=agent)
+        services.inscription_creer(journee=journee, agent=agent, acteur=agent)
     (message,) = mail.outbox
     assert message.subject.startswith("Liste d'attente :")
     assert "au rang 1" in message.body
@@ -84,7 +84,7 @@ def test_a_cancellation_tells_both_agents(django_capture_on_commit_callbacks):
         agent=AgentFactory(email="suivant@region.example"),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.inscription_annuler(inscription=partant, par=partant.agent)
+        services.inscription_annuler(inscription=partant, acteur=partant.agent)
 
     par_destinataire = {m.to[0]: m for m in mail.outbox}
     assert set(par_destinataire) == {"partant@region.example", "suivant@region.example"}
@@ -102,7 +102,7 @@ def test_no_mail_when_the_transaction_rolls_back(django_capture_on_commit_callba
     journee = JourneeFactory()
     agent = AgentFactory()
     with django_capture_on_commit_callbacks(execute=True) as rappels, transaction.atomic():
-        services.inscription_creer(journee=journee, agent=agent, par=agent)
+        services.inscription_creer(journee=journee, agent=agent, acteur=agent)
         transaction.set_rollback(True)
     assert rappels == [] and mail.outbox == []
     assert not journee.inscriptions.exists()
@@ -114,7 +114,7 @@ def test_a_registration_by_an_organiser_is_confirmed_to_the_agent(
 ):
     agent = AgentFactory(email="inscrit@region.example")
     with django_capture_on_commit_callbacks(execute=True):
-        services.inscription_creer(journee=JourneeFactory(), agent=agent, par=lab)
+        services.inscription_creer(journee=JourneeFactory(), agent=agent, acteur=lab)
     assert [m.to for m in mail.outbox] == [["inscrit@region.example"]]
 
 
@@ -122,7 +122,7 @@ def test_a_real_worker_sends_exactly_one_confirmation(worker_celery):
     """Through the real Redis broker and a real worker: one registration, one e-mail."""
     journee = JourneeFactory()
     agent = AgentFactory(email="reel@region.example")
-    services.inscription_creer(journee=journee, agent=agent, par=agent)  # commits
+    services.inscription_creer(journee=journee, agent=agent, acteur=agent)  # commits
 
     limite = time.monotonic() + 15
     while not mail.outbox and time.monotonic() < limite:

@@ -24,7 +24,7 @@ def test_concurrent_journal_entries_all_land(deux_pilotes):
     proposition, premier, second = deux_pilotes
     actions = [
         lambda auteur=auteur, n=n: services.proposition_mettre_a_jour(
-            proposition=proposition.pk, par=auteur, version=0, texte=f"Point {n}"
+            proposition=proposition.pk, acteur=auteur, version=0, texte=f"Point {n}"
         )
         for n, auteur in enumerate([premier, second] * 5)
     ]
@@ -41,7 +41,7 @@ def test_two_changes_from_the_same_page_version_one_wins_the_other_is_told(deux_
         try:
             services.proposition_mettre_a_jour(
                 proposition=proposition.pk,
-                par=auteur,
+                acteur=auteur,
                 version=0,
                 changement=Changement(avancement=avancement),
             )

@@ -51,12 +51,12 @@ def dossier(lab):
     journees_services.inscription_creer(
         journee=future,
         agent=camille,
-        par=camille,
+        acteur=camille,
         besoins_accessibilite="Boucle magnétique",
         contraintes_repas="=cmd|' /C calc'!A0",
     )
     collegue = AgentFactory(email="collegue@region.example")
-    journees_services.inscription_creer(journee=future, agent=collegue, par=collegue)
+    journees_services.inscription_creer(journee=future, agent=collegue, acteur=collegue)
     pilotage = PilotageFactory(agent=camille)
     proposition = PropositionFactory(sujet=pilotage.sujet, titre="Guichet unique")
     PointAvancementFactory(proposition=proposition, auteur=camille, texte="Atelier fait.")

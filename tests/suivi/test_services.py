@@ -32,11 +32,11 @@ def proposition(pilote):
     return PropositionFactory(sujet=pilote.pilotages.get().sujet, statut=Statut.IDEE, avancement=0)
 
 
-def mettre_a_jour(proposition, par, texte="", **changement):
+def mettre_a_jour(proposition, acteur, texte="", **changement):
     proposition.refresh_from_db()
     return services.proposition_mettre_a_jour(
         proposition=proposition,
-        par=par,
+        acteur=acteur,
         version=proposition.version,
         changement=Changement(**changement),
         texte=texte,
@@ -134,14 +134,14 @@ def test_a_stale_change_is_refused_never_overwritten(proposition, pilote):
     version_lue = proposition.version
     services.proposition_mettre_a_jour(
         proposition=proposition,
-        par=pilote,
+        acteur=pilote,
         version=version_lue,
         changement=Changement(avancement=30),
     )
     with pytest.raises(ValidationError) as erreur:
         services.proposition_mettre_a_jour(
             proposition=proposition,
-            par=pilote,
+            acteur=pilote,
             version=version_lue,
             changement=Changement(avancement=10),
         )
@@ -154,7 +154,7 @@ def test_a_journal_text_from_a_stale_page_still_lands(proposition, pilote):
     version_lue = proposition.version
     mettre_a_jour(proposition, pilote, avancement=30)
     services.proposition_mettre_a_jour(
-        proposition=proposition, par=pilote, version=version_lue, texte="Vu avec la DG."
+        proposition=proposition, acteur=pilote, version=version_lue, texte="Vu avec la DG."
     )
     assert proposition.journal.filter(texte="Vu avec la DG.").exists()
 
@@ -167,7 +167,7 @@ def test_only_the_sujets_pilotes_and_the_lab_change_a_proposition(proposition, l
             mettre_a_jour(proposition, intrus, texte="Je passe par là.")
         with pytest.raises(PermissionDenied):
             services.jalon_ajouter(
-                proposition=proposition, titre="X", echeance=timezone.localdate(), par=intrus
+                proposition=proposition, titre="X", echeance=timezone.localdate(), acteur=intrus
             )
     assert not proposition.journal.exists() and not proposition.jalons.exists()
     mettre_a_jour(proposition, lab, texte="Le Lab' suit toutes les propositions.")
@@ -178,13 +178,13 @@ def test_only_the_sujets_pilotes_and_the_lab_change_a_proposition(proposition, l
 def test_milestones_are_added_changed_completed_reopened_and_journaled(proposition, pilote):
     echeance = timezone.localdate() + dt.timedelta(days=20)
     jalon = services.jalon_ajouter(
-        proposition=proposition, titre=" Cahier des charges ", echeance=echeance, par=pilote
+        proposition=proposition, titre=" Cahier des charges ", echeance=echeance, acteur=pilote
     )
     assert jalon.titre == "Cahier des charges"
-    services.jalon_modifier(jalon=jalon, titre="Cahier validé", echeance=echeance, par=pilote)
-    services.jalon_marquer_fait(jalon=jalon, par=pilote)
-    services.jalon_marquer_fait(jalon=jalon, par=pilote)  # twice: once in the journal
-    services.jalon_rouvrir(jalon=jalon, par=pilote)
+    services.jalon_modifier(jalon=jalon, titre="Cahier validé", echeance=echeance, acteur=pilote)
+    services.jalon_marquer_fait(jalon=jalon, acteur=pilote)
+    services.jalon_marquer_fait(jalon=jalon, acteur=pilote)  # twice: once in the journal
+    services.jalon_rouvrir(jalon=jalon, acteur=pilote)
     jalon.refresh_from_db()
     assert (jalon.titre, jalon.fait_le) == ("Cahier validé", None)
     evenements = [
@@ -196,7 +196,7 @@ def test_milestones_are_added_changed_completed_reopened_and_journaled(propositi
 
 def test_a_milestone_needs_a_title_and_a_date(proposition, pilote):
     with pytest.raises(ValidationError) as erreur:
-        services.jalon_ajouter(proposition=proposition, titre=" ", echeance=None, par=pilote)
+        services.jalon_ajouter(proposition=proposition, titre=" ", echeance=None, acteur=pilote)
     assert set(erreur.value.message_dict) == {"titre", "echeance"}
     assert not Jalon.objects.exists()
 
@@ -204,7 +204,7 @@ def test_a_milestone_needs_a_title_and_a_date(proposition, pilote):
 def test_milestones_of_another_sujet_are_out_of_reach(pilote):
     jalon = JalonFactory()
     with pytest.raises(PermissionDenied):
-        services.jalon_marquer_fait(jalon=jalon, par=pilote)
+        services.jalon_marquer_fait(jalon=jalon, acteur=pilote)
 
 
 # --- Tester feedback and records of the Lab' ----------------------------------------------
@@ -212,15 +212,15 @@ def test_test_feedback_comes_from_a_tester_journee_by_the_lab(proposition, lab, 
     tester = JourneeFactory(phase="tester", titre="Tester — Toulouse")
     with pytest.raises(PermissionDenied):
         services.retour_test_ajouter(
-            proposition=proposition, journee=tester, synthese="x", par=pilote
+            proposition=proposition, journee=tester, synthese="x", acteur=pilote
         )
     with pytest.raises(ValidationError) as erreur:
         services.retour_test_ajouter(
-            proposition=proposition, journee=JourneeFactory(phase="creer"), synthese="", par=lab
+            proposition=proposition, journee=JourneeFactory(phase="creer"), synthese="", acteur=lab
         )
     assert set(erreur.value.message_dict) == {"journee", "synthese"}
     retour = services.retour_test_ajouter(
-        proposition=proposition, journee=tester, synthese="Compris.", nombre_testeurs=8, par=lab
+        proposition=proposition, journee=tester, synthese="Compris.", nombre_testeurs=8, acteur=lab
     )
     assert retour.auteur == lab
     assert (
@@ -233,7 +233,7 @@ def test_a_proposition_is_born_in_a_creer_journee(lab):
     sujet = SujetFactory()
     creer = JourneeFactory(phase="creer", titre="Créer — Montpellier")
     proposition = services.proposition_creer(
-        sujet=sujet, titre=" Covoiturage ", journee_origine=creer, par=lab
+        sujet=sujet, titre=" Covoiturage ", journee_origine=creer, acteur=lab
     )
     assert proposition.titre == "Covoiturage"
     assert (
@@ -242,10 +242,10 @@ def test_a_proposition_is_born_in_a_creer_journee(lab):
     )
     with pytest.raises(ValidationError, match="journées « Créer »"):
         services.proposition_creer(
-            sujet=sujet, titre="X", journee_origine=JourneeFactory(phase="tester"), par=lab
+            sujet=sujet, titre="X", journee_origine=JourneeFactory(phase="tester"), acteur=lab
         )
     with pytest.raises(PermissionDenied):
-        services.proposition_creer(sujet=sujet, titre="X", par=AgentFactory())
+        services.proposition_creer(sujet=sujet, titre="X", acteur=AgentFactory())
 
 
 # --- CSV import ---------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def test_csv_import_from_excel(lab, creer):
         "Accueil des nouveaux agents;Parrainage;\n"
         ";;\n"
     ).encode()
-    creees = services.propositions_importer(journee=creer, contenu=contenu, par=lab)
+    creees = services.propositions_importer(journee=creer, contenu=contenu, acteur=lab)
     assert [(p.sujet, p.titre) for p in creees] == [
         (mobilite, "Covoiturage entre agents"),
         (accueil, "Parrainage"),
@@ -275,7 +275,7 @@ def test_csv_import_is_all_or_nothing_and_names_the_lines(lab, creer):
     SujetFactory(slug="accueil")
     contenu = "sujet,titre\naccueil,Parrainage\ninconnu,Autre\naccueil,\n".encode("cp1252")
     with pytest.raises(ValidationError) as erreur:
-        services.propositions_importer(journee=creer, contenu=contenu, par=lab)
+        services.propositions_importer(journee=creer, contenu=contenu, acteur=lab)
     assert erreur.value.messages == [
         "Ligne 3 : sujet inconnu « inconnu ».",
         "Ligne 4 : le titre est vide.",
@@ -285,7 +285,7 @@ def test_csv_import_is_all_or_nothing_and_names_the_lines(lab, creer):
 
 def test_csv_import_needs_its_columns(lab, creer):
     with pytest.raises(ValidationError, match="Manquantes : sujet"):
-        services.propositions_importer(journee=creer, contenu=b"titre\nX\n", par=lab)
+        services.propositions_importer(journee=creer, contenu=b"titre\nX\n", acteur=lab)
 
 
 def test_csv_import_reports_the_lines_that_would_break_the_database(lab, creer):
@@ -298,7 +298,7 @@ def test_csv_import_reports_the_lines_that_would_break_the_database(lab, creer):
         "accueil;Trop;de;colonnes\n"
     ).encode()
     with pytest.raises(ValidationError) as erreur:
-        services.propositions_importer(journee=creer, contenu=contenu, par=lab)
+        services.propositions_importer(journee=creer, contenu=contenu, acteur=lab)
     assert erreur.value.messages == [
         "Ligne 4 : le titre dépasse 250 caractères.",
         "Ligne 5 : trop de colonnes (une virgule ou un point-virgule dans un texte doit être "
@@ -318,14 +318,14 @@ def test_csv_import_reports_the_lines_that_would_break_the_database(lab, creer):
 def test_csv_import_refuses_unreadable_files(lab, creer, contenu, message):
     SujetFactory(slug="accueil")
     with pytest.raises(ValidationError, match=message):
-        services.propositions_importer(journee=creer, contenu=contenu, par=lab)
+        services.propositions_importer(journee=creer, contenu=contenu, acteur=lab)
 
 
 def test_csv_import_runs_a_fixed_number_of_queries(lab, creer, django_assert_max_num_queries):
     SujetFactory(slug="accueil")
     contenu = ("sujet;titre\n" + "".join(f"accueil;Idée {n}\n" for n in range(200))).encode()
     with django_assert_max_num_queries(12):
-        creees = services.propositions_importer(journee=creer, contenu=contenu, par=lab)
+        creees = services.propositions_importer(journee=creer, contenu=contenu, acteur=lab)
     assert len(creees) == 200
     assert PointAvancement.objects.filter(proposition__journee_origine=creer).count() == 200
 
@@ -336,7 +336,7 @@ def test_a_stale_form_for_a_state_change_is_told_before_lifecycle_errors(proposi
     with pytest.raises(ValidationError) as erreur:
         services.proposition_mettre_a_jour(
             proposition=proposition,
-            par=pilote,
+            acteur=pilote,
             version=0,
             changement=Changement(statut=Statut.MAQUETTEE),
         )
@@ -354,10 +354,10 @@ def test_a_done_proposition_refuses_another_avancement(pilote):
 
 def test_saving_a_milestone_unchanged_writes_nothing(proposition, pilote):
     jalon = JalonFactory(proposition=proposition, titre="Cadrage")
-    services.jalon_modifier(jalon=jalon, titre="Cadrage", echeance=jalon.echeance, par=pilote)
+    services.jalon_modifier(jalon=jalon, titre="Cadrage", echeance=jalon.echeance, acteur=pilote)
     assert not proposition.journal.exists()
     nouvelle = jalon.echeance + dt.timedelta(days=7)
-    services.jalon_modifier(jalon=jalon, titre="Cadrage", echeance=nouvelle, par=pilote)
+    services.jalon_modifier(jalon=jalon, titre="Cadrage", echeance=nouvelle, acteur=pilote)
     (ligne,) = proposition.journal.get().changements_lisibles()
     assert ligne == (
         f"Jalon « Cadrage » : modifié, échéance {jalon.echeance:%d/%m/%Y} → {nouvelle:%d/%m/%Y}"

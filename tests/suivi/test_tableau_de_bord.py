@@ -275,7 +275,7 @@ def test_an_import_shows_at_once_on_the_cached_dashboard(
 ):
     from journees.models import Phase
     from suivi import services
-    from suivi.dg.views import chiffres
+    from suivi.dg.parties import chiffres
 
     def idees():
         return chiffres(Perimetre(), Periode(fin=timezone.localdate()))["entonnoir"][0]["nombre"]
@@ -286,7 +286,9 @@ def test_an_import_shows_at_once_on_the_cached_dashboard(
     journee = JourneeFactory(phase=Phase.CREER)
     with django_capture_on_commit_callbacks(execute=True):  # bulk_create: no signal
         services.propositions_importer(
-            journee=journee, contenu=f"sujet;titre\n{jeu['s1'].slug};Nouvelle\n".encode(), par=lab
+            journee=journee,
+            contenu=f"sujet;titre\n{jeu['s1'].slug};Nouvelle\n".encode(),
+            acteur=lab,
         )
     assert idees() == 3
 
@@ -303,23 +305,66 @@ def test_an_emptied_cache_does_not_bring_back_old_figures(django_capture_on_comm
         calculs.append(1)
         return len(calculs)
 
-    assert cache.en_cache("essai", calcul) == 1
-    assert cache.en_cache("essai", calcul) == 1  # from the cache
+    portees = (cache.portees.PROGRAMME,)
+    assert cache.en_cache("essai", calcul, portees=portees) == 1
+    assert cache.en_cache("essai", calcul, portees=portees) == 1  # from the cache
     with django_capture_on_commit_callbacks(execute=True):
-        cache.invalider()  # the data changed
+        cache.invalider(cache.portees.PROGRAMME)  # the data changed
     redis.clear()  # then Redis forgets everything
-    assert cache.en_cache("essai", calcul) == 2  # computed again
-    assert cache.en_cache("essai", calcul) == 2
+    assert cache.en_cache("essai", calcul, portees=portees) == 2  # computed again
+    assert cache.en_cache("essai", calcul, portees=portees) == 2
 
 
 def test_one_transaction_moves_the_version_once(django_capture_on_commit_callbacks):
     from faireadmin import cache
+    from faireadmin.cache.portees import INSCRIPTIONS, JOURNEES, PROGRAMME
+    from faireadmin.models import VersionCache
+
+    with django_capture_on_commit_callbacks(execute=True) as rappels:
+        for _ in range(5):
+            cache.invalider(PROGRAMME)
+        cache.invalider(PROGRAMME, JOURNEES)
+    assert VersionCache.objects.get(portee=PROGRAMME).numero == 1
+    assert VersionCache.objects.get(portee=JOURNEES).numero == 1
+    assert len(rappels) == 6  # each call registers its callback (savepoints), one moves each
+    with django_capture_on_commit_callbacks(execute=True):  # the next transaction
+        cache.invalider(JOURNEES, INSCRIPTIONS)
+    numeros = dict(VersionCache.objects.values_list("portee", "numero"))
+    assert (numeros[PROGRAMME], numeros[JOURNEES], numeros[INSCRIPTIONS]) == (1, 2, 1)
+
+
+def test_a_scope_rolled_back_with_its_savepoint_does_not_move(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from faireadmin import cache
+    from faireadmin.cache.portees import JOURNEES, PROGRAMME
     from faireadmin.models import VersionCache
 
     with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(5):
-            cache.invalider()
-    assert VersionCache.objects.get(portee=cache.DONNEES).numero == 1
+        try:
+            with transaction.atomic():
+                cache.invalider(PROGRAMME, JOURNEES)
+                raise RuntimeError("refusé")
+        except RuntimeError:
+            pass
+        cache.invalider(JOURNEES)
+    numeros = dict(VersionCache.objects.values_list("portee", "numero"))
+    assert numeros.get(PROGRAMME, 0) == 0 and numeros[JOURNEES] == 1
+
+
+def test_an_entry_names_its_scopes_and_none_is_kept_like_any_value():
+    from faireadmin import cache
+
+    with pytest.raises(ValueError, match="nommez les portées"):
+        cache.en_cache("sans-portee", lambda: 1, portees=())
+    calculs = []
+
+    def rien():
+        calculs.append(1)
+
+    assert cache.en_cache("rien", rien, portees=(cache.portees.PROGRAMME,)) is None
+    assert cache.en_cache("rien", rien, portees=(cache.portees.PROGRAMME,)) is None
+    assert len(calculs) == 1
 
 
 def test_requests_arriving_together_compute_an_entry_once():
@@ -343,7 +388,7 @@ def test_requests_arriving_together_compute_an_entry_once():
         from django.core.cache import cache as redis
 
         try:
-            resultats.append(cache.en_cache("lent", calcul))
+            resultats.append(cache.en_cache("lent", calcul, portees=("programme",)))
         finally:  # this thread's connections (Django's close() keeps Redis's)
             for pool in redis._cache._pools.values():
                 pool.disconnect()
@@ -418,11 +463,11 @@ def test_a_login_leaves_the_cached_pages_alone_but_a_real_change_does_not(
 
     from faireadmin import cache
 
-    avant = cache.version()
+    avant = cache.version(*cache.portees.FIGURES_DG)
     with django_capture_on_commit_callbacks(execute=True):
         update_last_login(None, dg)  # what a login saves
-    assert cache.version() == avant
+    assert cache.version(*cache.portees.FIGURES_DG) == avant
     with django_capture_on_commit_callbacks(execute=True):
         dg.last_name = "Autrement"
         dg.save(update_fields=["last_name", "last_login"])
-    assert cache.version() != avant
+    assert cache.version(*cache.portees.FIGURES_DG) != avant

@@ -157,7 +157,7 @@ def test_point_with_htmx_updates_state_and_journal_without_a_reload(
 
 
 def test_the_page_shows_the_latest_journal_entries_and_all_on_demand(client_agent, proposition):
-    from suivi.views import TAILLE_JOURNAL
+    from suivi.views.proposition import TAILLE_JOURNAL
 
     debut = timezone.now() - dt.timedelta(days=30)
     for jour in range(TAILLE_JOURNAL + 2):
@@ -603,7 +603,7 @@ def test_importing_propositions_from_a_csv_file(client_lab):
         "propositions.csv", b"sujet;titre\naccueil;Parrainage\n", "text/csv"
     )
     reponse = client_lab.post(
-        reverse("propositions_journee", kwargs={"pk": journee.pk}), {"fichier": fichier}
+        reverse("propositions_journee_importer", kwargs={"pk": journee.pk}), {"fichier": fichier}
     )
     assert reponse.status_code == 302
     assert list(journee.propositions_nees.values_list("titre", flat=True)) == ["Parrainage"]
@@ -613,21 +613,21 @@ def test_a_bad_csv_is_refused_with_its_lines_and_nothing_written(client_lab):
     journee = JourneeFactory(phase="creer")
     fichier = SimpleUploadedFile("propositions.csv", b"sujet;titre\ninconnu;X\n", "text/csv")
     reponse = client_lab.post(
-        reverse("propositions_journee", kwargs={"pk": journee.pk}), {"fichier": fichier}
+        reverse("propositions_journee_importer", kwargs={"pk": journee.pk}), {"fichier": fichier}
     )
     assert reponse.status_code == 422
     assert "Ligne 2 : sujet inconnu « inconnu »." in texte(reponse)
     assert not Proposition.objects.exists()
     autre = SimpleUploadedFile("notes.xlsx", b"PK...", "application/octet-stream")
     reponse = client_lab.post(
-        reverse("propositions_journee", kwargs={"pk": journee.pk}), {"fichier": autre}
+        reverse("propositions_journee_importer", kwargs={"pk": journee.pk}), {"fichier": autre}
     )
     assert reponse.status_code == 422 and "Choisissez un fichier .csv" in texte(reponse)
 
 
 def test_uploads_are_checked_for_size_and_content(client_lab):
     journee = JourneeFactory(phase="creer")
-    url_import = reverse("propositions_journee", kwargs={"pk": journee.pk})
+    url_import = reverse("propositions_journee_importer", kwargs={"pk": journee.pk})
     lourd = SimpleUploadedFile(
         "propositions.csv", b"sujet;titre\n" + b"x;y\n" * 300_000, "text/csv"
     )  # 1.2 MB

@@ -1,288 +1,38 @@
-"""Journées: agents register and cancel; organisers run the day.
-
-Every write is a POST handled by a service. HTMX requests get the updated fragment of the
-same template (status 422 with the error when refused); plain form posts are redirected to
-the page with a message, so that everything works without JavaScript.
+"""The organisers' pages (équipe du Lab'): creating and editing a journée, its registrants
+(organisation: register, cancel, promote, reorder the waiting list, fill the seats), the
+émargement, the exports of the registrants and the bilan.
 """
 
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.signing import BadSignature
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from faireadmin import audit, cache
+from faireadmin import audit
 from faireadmin.http import Requete
-from faireadmin.models import Agent
-from faireadmin.permissions import connecte_requis, lab_requis, peut_organiser, public
-from journees import calendrier, exports, notifications, selectors, services
+from faireadmin.permissions import lab_requis
+from journees import exports, selectors, services
 from journees.forms import (
     AgentAInscrireForm,
     AvecVersion,
     BilanForm,
     FiltresInscritsForm,
-    FiltresJourneesForm,
-    InscriptionForm,
     JourneeForm,
     PresenceForm,
     RangForm,
 )
-from journees.models import AbonnementCalendrier, Inscription, Journee
+from journees.models import Inscription, Journee
+from journees.views.commun import Statut, _message_erreur, _statut
 
-Statut = Inscription.Statut
 FormulaireAvecVersion = TypeVar("FormulaireAvecVersion", bound=AvecVersion)
 
 
-def _message_erreur(erreur: ValidationError) -> str:
-    return " ".join(erreur.messages)
-
-
-def _statut(erreur: ValidationError) -> int:
-    """A refusal: 422; a journée too busy to take the change now (nothing written): 409."""
-    return 409 if getattr(erreur, "code", None) == services.VerrouOccupeError.code_refus else 422
-
-
-# --- Agents -------------------------------------------------------------------------------
-@require_GET
-@connecte_requis
-def liste(request: Requete) -> HttpResponse:
-    villes = cache.en_cache("villes-des-journees", selectors.villes, partage=False)
-    form = FiltresJourneesForm(request.GET or None, villes=villes)
-    filtres = form.filtres()
-    page = selectors.page_de_journees(
-        agent=request.user, filtres=filtres, numero=request.GET.get("page")
-    )
-    requete = request.GET.copy()
-    requete.pop("page", None)
-    contexte = {
-        "groupes": selectors.par_phase(page.object_list),
-        "page": page,
-        "requete": requete.urlencode(),
-    }
-    if request.htmx:
-        return render(request, "journees/liste.html#resultats", contexte)
-    # The filters' form, rendered once for these filters until the data changes (its cities
-    # come from the journées); with its errors, every time.
-    valide = not form.is_bound or form.is_valid()
-    donnees = {"phase": filtres.phase, "ville": filtres.ville, "periode": filtres.periode}
-    contexte["filtres"] = cache.rendu(
-        f"filtres-journees:{urlencode(donnees) if form.is_bound else ''}" if valide else None,
-        "journees/liste.html#filtres",
-        # The filters as understood; or the form with its errors.
-        lambda: {
-            "form": FiltresJourneesForm(donnees, villes=villes)
-            if form.is_bound and valide
-            else form
-        },
-        partage=False,
-    )
-    return render(request, "journees/liste.html", contexte)
-
-
-def _journee(pk: int, agent: Agent) -> Journee:
-    try:
-        return selectors.journee(pk=pk, agent=agent)
-    except Journee.DoesNotExist:
-        raise Http404("Journée introuvable.") from None
-
-
-def _page_journee(
-    request: Requete,
-    journee: Journee,
-    *,
-    form: InscriptionForm | None = None,
-    annonce: str = "",
-    erreur: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    mes_inscriptions = journee.mes_inscriptions  # type: ignore[attr-defined]
-    contexte = {
-        "journee": journee,
-        "inscription": mes_inscriptions[0] if mes_inscriptions else None,
-        "refus": journee.refus_inscription(),
-        # Agents may withdraw until the day starts; after that, the Lab' decides.
-        "peut_annuler": timezone.now() < journee.debut,
-        # Built only if the page shows them (not the registration form of a registered agent,
-        # nor the organisers' link in an HTMX answer).
-        "form": form or SimpleLazyObject(lambda: InscriptionForm(journee=journee)),
-        "annonce": annonce,
-        "erreur": erreur,
-        "organisateur": SimpleLazyObject(lambda: peut_organiser(request.user)),
-    }
-    template = "journees/journee.html"
-    if request.htmx:
-        template += "#etat-inscription"
-    return render(request, template, contexte, status=status)
-
-
-@require_GET
-@connecte_requis
-def detail(request: Requete, pk: int) -> HttpResponse:
-    return _page_journee(request, _journee(pk, request.user))
-
-
-def _apres_action(request: Requete, pk: int, annonce: str) -> HttpResponse:
-    if request.htmx:
-        # The registration part only: the journée's sujets are read if its form shows them.
-        journee = selectors.journee(pk=pk, agent=request.user, avec_sujets=False)
-        return _page_journee(request, journee, annonce=annonce)
-    messages.success(request, annonce)
-    return redirect("journee", pk=pk)
-
-
-@require_POST
-@connecte_requis
-def inscrire(request: Requete, pk: int) -> HttpResponse:
-    # The form needs the journée's sujets only; its seats and the agent's registration are
-    # read again after the registration (or with a refusal).
-    try:
-        journee = selectors.journee_et_sujets(pk=pk)
-    except Journee.DoesNotExist:
-        raise Http404("Journée introuvable.") from None
-    form = InscriptionForm(request.POST, journee=journee)
-    if not form.is_valid():
-        return _page_journee(request, _journee(pk, request.user), form=form, status=422)
-    try:
-        inscription, creee = services.inscription_creer(
-            journee=journee, agent=request.user, par=request.user, **form.cleaned_data
-        )
-    except ValidationError as erreur:
-        return _page_journee(
-            request,
-            _journee(pk, request.user),
-            form=form,
-            erreur=_message_erreur(erreur),
-            status=_statut(erreur),
-        )
-    if not creee:
-        annonce = "Vous étiez déjà inscrit·e à cette journée : rien n'a changé."
-    elif inscription.statut == Statut.CONFIRMEE:
-        annonce = (
-            "Votre inscription est confirmée. Vous allez recevoir un e-mail avec l'invitation."
-        )
-    else:
-        annonce = (
-            "La journée est complète : vous êtes sur la liste d'attente, "
-            f"au rang {inscription.rang_attente}. Vous serez prévenu·e par e-mail "
-            "si une place se libère."
-        )
-    return _apres_action(request, pk, annonce)
-
-
-@require_POST
-@connecte_requis
-def annuler(request: Requete, pk: int) -> HttpResponse:
-    """Cancels the current agent's own registration (or leaves the waiting list)."""
-    journee = _journee(pk, request.user)
-    mes_inscriptions = journee.mes_inscriptions  # type: ignore[attr-defined]
-    if not mes_inscriptions:
-        return _apres_action(request, pk, "Vous n'êtes pas inscrit·e à cette journée.")
-    inscription = mes_inscriptions[0]
-    try:
-        services.inscription_annuler(inscription=inscription, par=request.user)
-    except ValidationError as erreur:
-        return _page_journee(
-            request, journee, erreur=_message_erreur(erreur), status=_statut(erreur)
-        )
-    if inscription.statut == Statut.ATTENTE:
-        return _apres_action(request, pk, "Vous avez quitté la liste d'attente.")
-    return _apres_action(
-        request, pk, "Votre inscription est annulée. Merci d'avoir libéré la place."
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@public("le lien secret de l'e-mail est la preuve")
-def annulation_par_lien(request: Requete, jeton: str) -> HttpResponse:
-    """The link of the e-mails: the signed token stands for one registration, no login needed.
-    GET shows a confirmation button (mail scanners follow links: a GET never cancels)."""
-    try:
-        pk = notifications.inscription_du_jeton(jeton)
-    except BadSignature:
-        raise Http404("Lien d'annulation invalide.") from None
-    inscription = get_object_or_404(Inscription.objects.select_related("journee", "agent"), pk=pk)
-    erreur, statut = "", 200
-    if request.method == "POST":
-        try:
-            inscription = services.inscription_annuler(
-                inscription=inscription, par=inscription.agent
-            )
-        except ValidationError as e:
-            erreur, statut = _message_erreur(e), _statut(e)
-    return render(
-        request,
-        "journees/annulation_par_lien.html",
-        {"inscription": inscription, "journee": inscription.journee, "erreur": erreur},
-        status=statut,
-    )
-
-
-@require_GET
-@connecte_requis
-def mes_inscriptions(request: Requete) -> HttpResponse:
-    abonnement = AbonnementCalendrier.objects.de(request.user)
-    lien = reverse("calendrier_flux", kwargs={"jeton": abonnement.jeton})
-    a_venir, passees = selectors.mes_inscriptions(agent=request.user)
-    return render(
-        request,
-        "journees/mes_inscriptions.html",
-        {
-            "a_venir": a_venir,
-            "passees": passees,
-            "lien_flux": settings.FAIREADMIN["SITE_URL"] + lien,
-        },
-    )
-
-
-def _reponse_ics(contenu: bytes, nom: str) -> HttpResponse:
-    reponse = HttpResponse(contenu, content_type="text/calendar; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
-    reponse["Cache-Control"] = "private, no-store"
-    return reponse
-
-
-@require_GET
-@connecte_requis
-def ics_journee(request: Requete, pk: int) -> HttpResponse:
-    inscription = get_object_or_404(
-        selectors.inscriptions_du_calendrier(agent=request.user), journee_id=pk
-    )
-    return _reponse_ics(calendrier.invitation(inscription), f"journee-{pk}.ics")
-
-
-@require_GET
-@public("l'adresse secrète du calendrier est la preuve")
-def flux_calendrier(request: Requete, jeton: str) -> HttpResponse:
-    """The personal feed calendar clients subscribe to: the secret token is the credential."""
-    abonnement = AbonnementCalendrier.objects.select_related("agent").du_jeton(jeton)
-    if abonnement is None or not abonnement.agent.is_active:
-        raise Http404("Abonnement inconnu.")
-    inscriptions = selectors.inscriptions_du_calendrier(agent=abonnement.agent)
-    return _reponse_ics(calendrier.calendrier(inscriptions), "faire-administration.ics")
-
-
-@require_POST
-@connecte_requis
-def regenerer_flux(request: Requete) -> HttpResponse:
-    services.abonnement_regenerer(agent=request.user)
-    messages.success(
-        request,
-        "Nouvelle adresse créée : l'ancienne ne fonctionne plus. "
-        "Abonnez votre agenda à la nouvelle adresse.",
-    )
-    return redirect("mes_inscriptions")
-
-
-# --- Organisers ---------------------------------------------------------------------------
 def _journee_organisee(pk: int) -> Journee:
     return get_object_or_404(Journee.objects.avec_effectifs(), pk=pk)
 
@@ -360,7 +110,7 @@ def _formulaire_journee(request: Requete, journee: Journee | None) -> HttpRespon
             journee, promues = services.journee_enregistrer(
                 journee=saisie,
                 sujets=form.cleaned_data["sujets"],
-                par=request.user,
+                acteur=request.user,
                 version=form.cleaned_data["version_lue"],
             )
         except ValidationError as erreur:
@@ -435,7 +185,9 @@ def organisation_inscrire(request: Requete, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise ValidationError("Choisissez un agent actif dans la liste.")
         agent = form.cleaned_data["agent"]
-        inscription, creee = services.inscription_creer(journee=pk, agent=agent, par=request.user)
+        inscription, creee = services.inscription_creer(
+            journee=pk, agent=agent, acteur=request.user
+        )
         if not creee:
             return f"{agent} était déjà inscrit·e : rien n'a changé."
         if inscription.statut == Statut.CONFIRMEE:
@@ -453,7 +205,7 @@ def organisation_annuler(request: Requete, pk: int, inscription_pk: int) -> Http
     inscription = _inscription_de(pk, inscription_pk)
 
     def annuler() -> str:
-        services.inscription_annuler(inscription=inscription, par=request.user)
+        services.inscription_annuler(inscription=inscription, acteur=request.user)
         return f"Inscription de {inscription.agent} annulée."
 
     return _organiser(request, pk, annuler)
@@ -465,7 +217,7 @@ def organisation_promouvoir(request: Requete, pk: int, inscription_pk: int) -> H
     inscription = _inscription_de(pk, inscription_pk)
 
     def promouvoir() -> str:
-        services.inscription_promouvoir(inscription=inscription, par=request.user)
+        services.inscription_promouvoir(inscription=inscription, acteur=request.user)
         return f"{inscription.agent} passe de la liste d'attente aux inscriptions confirmées."
 
     return _organiser(request, pk, promouvoir)
@@ -481,7 +233,7 @@ def organisation_deplacer(request: Requete, pk: int, inscription_pk: int) -> Htt
         if not form.is_valid():
             raise ValidationError("Indiquez un rang : un nombre entier à partir de 1.")
         rang = form.cleaned_data["rang"]
-        services.inscription_deplacer(inscription=inscription, rang=rang, par=request.user)
+        services.inscription_deplacer(inscription=inscription, rang=rang, acteur=request.user)
         return f"{inscription.agent} passe au rang {rang} de la liste d'attente."
 
     return _organiser(request, pk, deplacer)
@@ -493,7 +245,7 @@ def organisation_combler(request: Requete, pk: int) -> HttpResponse:
     get_object_or_404(Journee, pk=pk)
 
     def combler() -> str:
-        promues = services.journee_combler_places(journee=pk, par=request.user)
+        promues = services.journee_combler_places(journee=pk, acteur=request.user)
         if not promues:
             return "Aucune place libre à attribuer."
         return f"{len(promues)} place(s) attribuée(s) à la liste d'attente, dans l'ordre des rangs."
@@ -533,7 +285,7 @@ def emargement_presence(request: Requete, pk: int, inscription_pk: int) -> HttpR
     else:
         try:
             inscription = services.presence_marquer(
-                inscription=inscription, presence=form.cleaned_data["presence"], par=request.user
+                inscription=inscription, presence=form.cleaned_data["presence"], acteur=request.user
             )
         except ValidationError as e:
             erreur, statut = _message_erreur(e), _statut(e)
@@ -589,7 +341,7 @@ def bilan(request: Requete, pk: int) -> HttpResponse:
                     journee=journee.pk,
                     nombre_participants=form.cleaned_data["nombre_participants"],
                     enseignements=form.cleaned_data["enseignements"],
-                    par=request.user,
+                    acteur=request.user,
                     version=form.cleaned_data["version_lue"],
                 )
             except ValidationError as erreur:

@@ -1,0 +1,279 @@
+"""The cache's scopes (faireadmin/cache/portees.py): a change shows at once where it should,
+and leaves cached what it does not touch. Every change here commits (``apres_commit``: its
+on-commit callbacks run, as each request's do in production), so that "still cached" could
+fail; a spy around our own selectors counts what was computed again."""
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.core.cache import cache as redis
+from django.urls import reverse
+from django.utils import timezone
+
+from faireadmin import cache
+from faireadmin.cache.portees import INSCRIPTIONS
+from journees import selectors as selectors_journees
+from journees import services as services_journees
+from suivi import selectors as selectors_suivi
+from suivi import services as services_suivi
+from suivi.dg import parties as parties_dg
+from tests.factories import (
+    AgentFactory,
+    InscriptionFactory,
+    JourneeFactory,
+    PilotageFactory,
+    PropositionFactory,
+    SujetFactory,
+)
+from tests.html import texte
+
+pytestmark = pytest.mark.django_db
+
+LUS = (
+    (selectors_suivi, "proposition"),
+    (selectors_suivi, "axes_de_la_feuille_de_route"),
+    (selectors_suivi, "axes_du_programme"),
+    (selectors_suivi, "propositions_filtrees"),
+    (selectors_journees, "villes"),
+    (parties_dg, "indicateurs"),
+)
+
+
+@pytest.fixture
+def calculs(monkeypatch):
+    """How many times each cached read was computed."""
+    comptes: Counter[str] = Counter()
+    for module, nom in LUS:
+        original = getattr(module, nom)
+
+        def espion(*args, _nom=nom, _original=original, **kwargs):
+            comptes[_nom] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, nom, espion)
+    return comptes
+
+
+@pytest.fixture
+def programme(apres_commit):
+    with apres_commit():
+        un, deux = SujetFactory(titre="Accueil des nouveaux"), SujetFactory(titre="Télétravail")
+        pilote_un, pilote_deux = PilotageFactory(sujet=un).agent, PilotageFactory(sujet=deux).agent
+        journee = JourneeFactory(ville="Montpellier")
+        return {
+            "un": un,
+            "deux": deux,
+            "pilote_un": pilote_un,
+            "pilote_deux": pilote_deux,
+            "p1": PropositionFactory(sujet=un, titre="Parrainage"),
+            "p1b": PropositionFactory(sujet=un, titre="Livret d'accueil"),
+            "p2": PropositionFactory(sujet=deux, titre="Tiers-lieux"),
+            "journee": journee,
+        }
+
+
+def _page(client, nom, *args, entetes=None):
+    reponse = client.get(reverse(nom, args=args), **(entetes or {}))
+    assert reponse.status_code == 200, nom
+    return texte(reponse)
+
+
+def test_a_change_on_one_proposition_leaves_the_others_and_the_journees_list_cached(
+    client_agent, programme, calculs, apres_commit
+):
+    p = programme
+    for proposition in (p["p1"], p["p1b"], p["p2"]):
+        _page(client_agent, "proposition", proposition.pk)
+    _page(client_agent, "journees")
+    assert calculs["proposition"] == 3 and calculs["villes"] == 1
+
+    with apres_commit():
+        services_suivi.proposition_mettre_a_jour(
+            proposition=p["p1"],
+            acteur=p["pilote_un"],
+            version=p["p1"].version,
+            texte="Binômes formés.",
+        )
+    # The other sujet's proposition, the other proposition of the same sujet, the journées.
+    _page(client_agent, "proposition", p["p2"].pk)
+    _page(client_agent, "proposition", p["p1b"].pk)
+    _page(client_agent, "journees")
+    assert calculs["proposition"] == 3 and calculs["villes"] == 1
+    # The changed one, at once.
+    assert "Binômes formés." in _page(client_agent, "proposition", p["p1"].pk)
+    assert calculs["proposition"] == 4
+
+
+def test_a_registration_leaves_the_propositions_and_journees_cached_not_the_figures(
+    client_agent, agent, dg, programme, calculs, apres_commit
+):
+    p = programme
+    _page(client_agent, "proposition", p["p1"].pk)
+    _page(client_agent, "feuille_de_route")
+    _page(client_agent, "journees")
+    avant = parties_dg.chiffres(*_perimetre_et_periode())
+    lus = dict(calculs)
+
+    with apres_commit():
+        services_journees.inscription_creer(journee=p["journee"], agent=agent, acteur=agent)
+    _page(client_agent, "proposition", p["p1"].pk)
+    _page(client_agent, "feuille_de_route")
+    _page(client_agent, "journees")
+    assert dict(calculs) == lus  # nothing computed again
+    apres = parties_dg.chiffres(*_perimetre_et_periode())
+    assert calculs["indicateurs"] == 2  # the figures count registrations
+    assert apres["participation"]["inscrits"] == avant["participation"]["inscrits"] + 1
+
+
+def _perimetre_et_periode():
+    from suivi.dg.indicateurs import Perimetre, Periode
+
+    return Perimetre(), Periode(fin=timezone.localdate() + dt.timedelta(days=60))
+
+
+# --- Each scope: a change shows at once -------------------------------------------------------
+def test_programme_a_renamed_sujet_shows_everywhere_at_once(client_agent, programme, apres_commit):
+    p = programme
+    for nom, args in (("programme", ()), ("feuille_de_route", ()), ("proposition", (p["p1"].pk,))):
+        assert "Accueil des nouveaux" in _page(client_agent, nom, *args)
+    with apres_commit():
+        p["un"].titre = "Accueil des nouveaux agents"
+        p["un"].save()  # the admin's way: the signals are the safety net
+    for nom, args in (("programme", ()), ("feuille_de_route", ()), ("proposition", (p["p1"].pk,))):
+        assert "Accueil des nouveaux agents" in _page(client_agent, nom, *args), nom
+
+
+def test_propositions_a_new_one_shows_on_the_programme_and_the_feuille_de_route(
+    client_agent, lab, programme, apres_commit
+):
+    p = programme
+    _page(client_agent, "programme")
+    assert "Covoiturage" not in _page(client_agent, "feuille_de_route")
+    with apres_commit():
+        services_suivi.proposition_creer(sujet=p["deux"], titre="Covoiturage", acteur=lab)
+    assert "Covoiturage" in _page(client_agent, "feuille_de_route")
+    assert "4 propositions" in _page(client_agent, "programme")
+
+
+def test_sujet_its_table_shows_a_change_at_once_and_a_moved_proposition_in_both(
+    client_agent, programme, apres_commit, calculs
+):
+    p = programme
+
+    def tableau(sujet):
+        return _page(
+            client_agent, "feuille_de_route_sujet", sujet.pk, entetes={"HTTP_HX_REQUEST": "true"}
+        )
+
+    assert "Parrainage" in tableau(p["un"]) and "Parrainage" not in tableau(p["deux"])
+    with apres_commit():
+        p["p1"].sujet = p["deux"]
+        p["p1"].save()  # moved, in the admin
+    assert "Parrainage" not in tableau(p["un"]) and "Parrainage" in tableau(p["deux"])
+
+
+def test_proposition_a_new_milestone_shows_at_once(client_agent, programme, apres_commit):
+    p = programme
+    assert "Charte signée" not in _page(client_agent, "proposition", p["p1"].pk)
+    with apres_commit():
+        services_suivi.jalon_ajouter(
+            proposition=p["p1"],
+            titre="Charte signée",
+            echeance=timezone.localdate() + dt.timedelta(days=20),
+            acteur=p["pilote_un"],
+        )
+    assert "Charte signée" in _page(client_agent, "proposition", p["p1"].pk)
+
+
+def test_journees_a_new_city_shows_in_the_filters_at_once(client_agent, programme, apres_commit):
+    assert "Perpignan" not in _page(client_agent, "journees")
+    with apres_commit():
+        JourneeFactory(ville="Perpignan")
+    assert "Perpignan" in _page(client_agent, "journees")
+
+
+def test_inscriptions_moving_the_waiting_list_moves_their_scope(lab, apres_commit):
+    """``inscription_deplacer`` writes with update() and bulk_update(): no signal."""
+    journee = JourneeFactory(capacite=1)
+    InscriptionFactory(journee=journee, statut="confirmee")
+    with apres_commit():
+        attente = [
+            services_journees.inscription_creer(journee=journee, agent=a, acteur=a)[0]
+            for a in AgentFactory.create_batch(2)
+        ]
+    avant = cache.version(INSCRIPTIONS)
+    with apres_commit():
+        services_journees.inscription_deplacer(inscription=attente[1], rang=1, acteur=lab)
+    assert cache.version(INSCRIPTIONS) != avant
+
+
+def test_inscriptions_the_dashboard_counts_a_registration_at_once(
+    client, dg, programme, apres_commit
+):
+    client.force_login(dg)
+    passee = JourneeFactory(date=timezone.localdate() - dt.timedelta(days=3), ville="Rodez")
+    avant = _page(client, "tableau_de_bord")
+    with apres_commit():
+        InscriptionFactory(journee=passee, statut="confirmee", presence="present")
+    apres = _page(client, "tableau_de_bord")
+    assert apres != avant and "Rodez" in apres
+
+
+# --- Shared entries hold nothing of the user --------------------------------------------------
+def test_a_cached_part_is_the_same_for_two_users_and_holds_nothing_of_either(client, programme):
+    un = AgentFactory(
+        first_name="Zorglub", last_name="Quintessence", email="zorglub@region.example"
+    )
+    deux = AgentFactory(first_name="Barnabé", last_name="Orthogonal")
+    pages = [
+        ("programme", ()),
+        ("feuille_de_route", ()),
+        ("proposition", (programme["p1"].pk,)),
+        ("journees", ()),
+    ]
+    client.force_login(un)
+    vus_par_un = {nom: client.get(reverse(nom, args=args)) for nom, args in pages}
+    jeton = vus_par_un["proposition"].cookies.get("csrftoken") or client.cookies.get("csrftoken")
+    entrees = redis._cache.get_client().keys("*")  # type: ignore[attr-defined]
+    assert entrees
+    for cle in entrees:
+        valeur = redis._cache.get_client().get(cle)  # type: ignore[attr-defined]
+        for trace in (b"Zorglub", b"Quintessence", b"zorglub@region", str(un.pk).encode() + b"/"):
+            assert trace not in valeur, (cle, trace)
+        if jeton:
+            assert jeton.value.encode() not in valeur
+
+    client.force_login(deux)
+    for nom, args in pages:
+        contenu = client.get(reverse(nom, args=args)).content.decode()
+        assert "Zorglub" not in contenu, nom
+    assert sorted(redis._cache.get_client().keys("*")) == sorted(entrees)  # read, not made again
+    from suivi import parties
+
+    fragment = str(parties.programme())  # the shared entry
+    assert fragment in vus_par_un["programme"].content.decode()
+    assert fragment in client.get(reverse("programme")).content.decode()
+
+
+# --- Where the entries live -------------------------------------------------------------------
+def test_the_cache_has_its_own_database_and_the_release_in_its_keys(settings):
+    from faireadmin.settings import VERSION_DU_CODE, _base_suivante
+
+    assert _base_suivante("redis://redis:6379/0") == "redis://redis:6379/1"
+    assert _base_suivante("redis://127.0.0.1:6379") == "redis://127.0.0.1:6379/1"
+    assert settings.CACHES["default"]["KEY_PREFIX"] == f"faireadmin:{VERSION_DU_CODE}"
+    assert len(VERSION_DU_CODE) >= 8
+
+
+def test_the_release_changes_with_the_sources(monkeypatch, tmp_path):
+    from faireadmin import settings as reglages
+
+    monkeypatch.setattr(reglages, "BASE_DIR", tmp_path)
+    (tmp_path / "suivi").mkdir()
+    (tmp_path / "suivi" / "views.py").write_text("a = 1\n")
+    avant = reglages._version_du_code()
+    (tmp_path / "suivi" / "views.py").write_text("a = 2\n")
+    assert reglages._version_du_code() != avant
+    monkeypatch.setenv("VERSION_DU_CODE", "3c33346")
+    assert reglages._version_du_code() == "3c33346"
