@@ -176,7 +176,7 @@ def inscrire(site: str, journee_pk: int, cles: list[str], mesures: Mesures) -> f
 def balayer(pile: Pile, attendus: set[int], delai: float = 60.0) -> None:
     """Runs the sweep (as beat would) until the expected notifications are all sent."""
     from faireadmin.models import Notification
-    from faireadmin.tasks import balayer_notifications
+    from faireadmin.tasks import notifications_balayer
     from tests.vrais_services import broker
 
     limite = time.monotonic() + delai
@@ -185,7 +185,7 @@ def balayer(pile: Pile, attendus: set[int], delai: float = 60.0) -> None:
         if not restants.exists():
             break
         with broker(pile.redis.url):
-            balayer_notifications.delay()
+            notifications_balayer.delay()
         time.sleep(2)
     time.sleep(1.5)  # a late duplicate would arrive by now
 

@@ -130,10 +130,10 @@ def publier(pk: int) -> None:
     global _broker_en_panne_jusqua
     if time.monotonic() < _broker_en_panne_jusqua:
         return
-    from faireadmin.tasks import envoyer_notification  # tasks.py imports this module
+    from faireadmin.tasks import notification_envoyer  # tasks.py imports this module
 
     try:
-        envoyer_notification.delay(pk)
+        notification_envoyer.delay(pk)
     except Exception:
         _broker_en_panne_jusqua = time.monotonic() + PAUSE_APRES_PANNE_DU_BROKER
         logger.warning("Broker indisponible : la notification %s attend le balayage.", pk)

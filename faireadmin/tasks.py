@@ -4,7 +4,7 @@ from faireadmin import audit, outbox
 
 
 @shared_task(name="faireadmin.envoyer_notification", bind=True, acks_late=True)
-def envoyer_notification(self, notification_id: int) -> str:
+def notification_envoyer(self, notification_id: int) -> str:
     """Sends one notification of the outbox; a transient failure is retried with a growing
     delay, a notification that keeps failing ends up « en échec » (visible in the admin)."""
     notification = outbox.envoyer(notification_id)
@@ -20,7 +20,7 @@ def envoyer_notification(self, notification_id: int) -> str:
 @shared_task(
     name="faireadmin.balayer_notifications", acks_late=True, soft_time_limit=300, time_limit=330
 )
-def balayer_notifications() -> int:
+def notifications_balayer() -> int:
     """Sends again what is still waiting: lost tasks, broker outages, retries that are due."""
     ids = outbox.a_balayer()
     for pk in ids:
@@ -29,13 +29,13 @@ def balayer_notifications() -> int:
 
 
 @shared_task(name="faireadmin.purger_journal_securite", acks_late=True)
-def purger_journal_securite() -> int:
+def journal_securite_purger() -> int:
     """Deletes the security log's events past their retention period."""
     return audit.purger()
 
 
 @shared_task(name="faireadmin.nettoyer", acks_late=True)
-def nettoyer() -> int:
+def base_nettoyer() -> int:
     """Deletes the sent e-mails past their retention period, the expired sessions and the
     heartbeats of workers gone for a week (each new container has a new name)."""
     import datetime as dt

@@ -11,7 +11,7 @@ from faireadmin.admin import AgentAdmin
 from faireadmin.models import Agent
 from suivi.models import Jalon, PointAvancement, Proposition, RetourTest
 from suivi.rgpd.services import agent_anonymiser
-from suivi.services import journaliser_naissances
+from suivi.services import naissances_journaliser
 from sujets.admin import SujetAdmin
 from sujets.models import Sujet
 
@@ -72,7 +72,7 @@ class SujetAvecPropositionsAdmin(SujetAdmin):
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         if formset.model is Proposition:
-            journaliser_naissances(formset.new_objects, acteur=cast(Agent, request.user))
+            naissances_journaliser(formset.new_objects, acteur=cast(Agent, request.user))
 
 
 # The state of a proposition changes on its page, where the lifecycle is enforced and every
@@ -93,7 +93,7 @@ class PropositionAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Proposition, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change:
-            journaliser_naissances([obj], acteur=cast(Agent, request.user))
+            naissances_journaliser([obj], acteur=cast(Agent, request.user))
 
     inlines = [JalonInline, RetourTestInline, PointAvancementInline]
     fieldsets = (

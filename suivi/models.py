@@ -339,9 +339,11 @@ class TypeRapport(models.TextChoices):
 
 class EtatMensuel(models.Model):
     """A proposition's statut and avancement at the end of a past month, rebuilt once from the
-    journal: the journal only grows, so a past month-end never changes. Derived data, for the
-    trend of the dashboards (suivi/dg/indicateurs.py), which would otherwise rebuild every
-    proposition at twelve month-ends on each computation."""
+    journal by the nightly task ``suivi.etats_mensuels`` (``etats_mensuels_figer``): the journal
+    only grows, so a past month-end never changes. Derived data, for the trend of the dashboards
+    (``suivi/dg/indicateurs/``), which would otherwise rebuild every proposition at twelve
+    month-ends on each computation; they only read it (a month not frozen yet is computed, not
+    written)."""
 
     proposition = models.ForeignKey(Proposition, on_delete=models.CASCADE, related_name="+")
     fin = models.DateField("fin du mois")

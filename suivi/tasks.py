@@ -10,25 +10,25 @@ from suivi.models import Rapport
 
 
 @shared_task(name="suivi.rappels_pilotes", acks_late=True, soft_time_limit=900, time_limit=960)
-def rappels_pilotes() -> int:
+def rappels_pilotes_envoyer() -> int:
     """Silent sujets and overdue milestones: reminders to pilotes, escalation to the Lab'."""
     return rappels.rappels_pilotes_envoyer()
 
 
 @shared_task(name="suivi.resume_hebdomadaire", acks_late=True, soft_time_limit=900, time_limit=960)
-def resume_hebdomadaire() -> int:
+def resumes_hebdomadaires_envoyer() -> int:
     """Each pilote's weekly digest."""
     return rappels.resumes_hebdomadaires_envoyer()
 
 
 @shared_task(name="suivi.rapport_hebdomadaire", acks_late=True, soft_time_limit=900, time_limit=960)
-def rapport_hebdomadaire() -> int:
+def rapport_hebdomadaire_construire() -> int:
     """The report of the last complete week, e-mailed to the direction générale (once)."""
     return _rapport_periodique(Rapport.Type.HEBDOMADAIRE)
 
 
 @shared_task(name="suivi.rapport_mensuel", acks_late=True, soft_time_limit=900, time_limit=960)
-def rapport_mensuel() -> int:
+def rapport_mensuel_construire() -> int:
     """The report of the last complete month, e-mailed to the direction générale (once)."""
     return _rapport_periodique(Rapport.Type.MENSUEL)
 

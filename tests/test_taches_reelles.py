@@ -84,7 +84,7 @@ def test_a_registration_gives_exactly_one_confirmation(client, redis, smtp, work
 
 
 def test_the_j2_job_run_twice_on_two_workers_sends_once(redis, smtp, workers):
-    from journees.tasks import rappels_j2
+    from journees.tasks import rappels_j2_envoyer
 
     journee = JourneeFactory(date=timezone.localdate() + dt.timedelta(days=2))
     inscrits = [InscriptionFactory(journee=journee).agent.email for _ in range(3)]
@@ -93,8 +93,8 @@ def test_the_j2_job_run_twice_on_two_workers_sends_once(redis, smtp, workers):
     workers(broker=redis.url, smtp=smtp.url)
     workers(broker=redis.url, smtp=smtp.url)
     with broker(redis.url):
-        rappels_j2.delay()
-        rappels_j2.delay()
+        rappels_j2_envoyer.delay()
+        rappels_j2_envoyer.delay()
     plus_rien_ne_bouge(smtp, 3)
     assert smtp.destinataires() == sorted(inscrits)
     assert {m.rcpt_tos[0] for m in smtp.messages} == set(inscrits)
@@ -116,10 +116,10 @@ def test_a_worker_killed_while_sending_loses_nothing(client, redis, smtp, worker
     assert Notification.objects.get().statut == Notification.Statut.EN_ATTENTE
 
     workers(broker=redis.url, smtp=smtp.url)
-    from faireadmin.tasks import balayer_notifications
+    from faireadmin.tasks import notifications_balayer
 
     with broker(redis.url):
-        balayer_notifications.delay()
+        notifications_balayer.delay()
     plus_rien_ne_bouge(smtp, 1)
     assert smtp.destinataires() == ["reprise@region.example"]
 
@@ -138,11 +138,11 @@ def test_redis_down_during_a_registration_then_back_the_mail_arrives_once(
 
     redis.demarrer()
     workers(broker=redis.url, smtp=smtp.url)
-    from faireadmin.tasks import balayer_notifications
+    from faireadmin.tasks import notifications_balayer
 
     with broker(redis.url):
-        balayer_notifications.delay()
-        balayer_notifications.delay()  # beat may well run it twice
+        notifications_balayer.delay()
+        notifications_balayer.delay()  # beat may well run it twice
     plus_rien_ne_bouge(smtp, 1)
     assert smtp.destinataires() == ["patiente@region.example"]
 
@@ -220,10 +220,10 @@ def test_a_worker_killed_while_saying_goodbye_to_smtp_sends_nothing_twice(
         premier.tuer()  # stuck in QUIT
     with BoiteSmtp() as smtp:
         workers(broker=redis.url, smtp=smtp.url)
-        from faireadmin.tasks import balayer_notifications
+        from faireadmin.tasks import notifications_balayer
 
         with broker(redis.url):
-            balayer_notifications.delay()
+            notifications_balayer.delay()
         time.sleep(2)
         assert smtp.messages == []
 
@@ -258,10 +258,10 @@ def test_a_resend_after_a_crash_at_the_wrong_millisecond_keeps_its_message_id(
     assert Notification.objects.get().statut == Notification.Statut.EN_ATTENTE
     with BoiteSmtp() as seconde:
         workers(broker=redis.url, smtp=seconde.url)
-        from faireadmin.tasks import balayer_notifications
+        from faireadmin.tasks import notifications_balayer
 
         with broker(redis.url):
-            balayer_notifications.delay()
+            notifications_balayer.delay()
         plus_rien_ne_bouge(seconde, 1)
     assert seconde.identifiants() == premiere.identifiants()
     assert premiere.identifiants()[0].startswith("<notification.")

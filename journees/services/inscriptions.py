@@ -16,7 +16,7 @@ from faireadmin.permissions import exiger_organiser
 from journees import historique, notifications
 from journees.models import AbonnementCalendrier, Inscription, Journee
 from journees.permissions import agit_pour_autrui, exiger_annuler, exiger_inscrire
-from journees.services.verrous import verrouiller_inscription, verrouiller_journee
+from journees.services.verrous import inscription_verrouiller, journee_verrouiller
 from sujets.models import Sujet
 
 Statut = Inscription.Statut
@@ -95,7 +95,7 @@ def inscription_creer(
         contraintes_repas=contraintes_repas,
     )
     maintenant = maintenant or timezone.now()
-    journee = verrouiller_journee(journee.pk if isinstance(journee, Journee) else journee)
+    journee = journee_verrouiller(journee.pk if isinstance(journee, Journee) else journee)
 
     # Under the journée's lock, in one read: is the agent registered already, how many seats
     # are taken, and the last rank of the waiting list.
@@ -158,7 +158,7 @@ def inscription_annuler(
 ) -> Inscription:
     """Cancels a registration; a freed seat goes at once to the first on the waiting list."""
     maintenant = maintenant or timezone.now()
-    inscription, journee = verrouiller_inscription(inscription)
+    inscription, journee = inscription_verrouiller(inscription)
     exiger_annuler(acteur, inscription)
     if inscription.statut == Statut.ANNULEE:
         return inscription
@@ -193,7 +193,7 @@ def inscription_annuler(
 def inscription_promouvoir(*, inscription: Inscription | int, acteur: Agent) -> Inscription:
     """Gives a free seat to this registration of the waiting list, whatever its rank."""
     exiger_organiser(acteur)
-    inscription, journee = verrouiller_inscription(inscription)
+    inscription, journee = inscription_verrouiller(inscription)
     if inscription.statut != Statut.ATTENTE:
         raise ValidationError("Seule une inscription en liste d'attente peut être promue.")
     if nombre_confirmees(journee) >= journee.capacite:
@@ -220,7 +220,7 @@ def inscription_deplacer(
 ) -> Inscription:
     """Moves a registration to ``rang`` in the waiting list; the others keep their order."""
     exiger_organiser(acteur)
-    inscription, journee = verrouiller_inscription(inscription)
+    inscription, journee = inscription_verrouiller(inscription)
     if inscription.statut != Statut.ATTENTE:
         raise ValidationError("Seule une inscription en liste d'attente peut changer de rang.")
     ids = _attente(journee)
@@ -242,7 +242,7 @@ def inscription_deplacer(
 def journee_combler_places(*, journee: Journee | int, acteur: Agent) -> list[Inscription]:
     """After a capacity increase: promotes the waiting list into the free seats."""
     exiger_organiser(acteur)
-    journee = verrouiller_journee(journee.pk if isinstance(journee, Journee) else journee)
+    journee = journee_verrouiller(journee.pk if isinstance(journee, Journee) else journee)
     promues = places_attribuer(journee)
     if promues:
         historique.consigner(
@@ -267,7 +267,7 @@ def presence_marquer(
     exiger_organiser(acteur)
     if presence not in Inscription.Presence.values:
         raise ValidationError("Présence inconnue.")
-    inscription, journee = verrouiller_inscription(inscription)
+    inscription, journee = inscription_verrouiller(inscription)
     if inscription.statut != Statut.CONFIRMEE:
         raise ValidationError("Seules les inscriptions confirmées figurent sur l'émargement.")
     if timezone.localdate(maintenant or timezone.now()) < journee.date:

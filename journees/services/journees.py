@@ -15,7 +15,7 @@ from faireadmin.permissions import exiger_organiser
 from journees import historique
 from journees.models import Inscription, Journee
 from journees.services.inscriptions import nombre_confirmees, places_attribuer
-from journees.services.verrous import verrouiller_journee
+from journees.services.verrous import journee_verrouiller
 from sujets.models import Sujet
 
 PERIMEE = (
@@ -85,7 +85,7 @@ def journee_enregistrer(
     creation = journee.pk is None
     differences: list[str] = []
     if not creation:
-        actuelle = verrouiller_journee(journee.pk)
+        actuelle = journee_verrouiller(journee.pk)
         _exiger_a_jour(actuelle, version)
         confirmees = nombre_confirmees(journee)
         if journee.capacite < confirmees:
@@ -132,7 +132,7 @@ def journee_enregistrer_bilan(
     as a journée's change, when made from an older version of it)."""
     exiger_organiser(acteur)
     exiger_longueurs(Journee, enseignements=enseignements)
-    journee = verrouiller_journee(journee.pk if isinstance(journee, Journee) else journee)
+    journee = journee_verrouiller(journee.pk if isinstance(journee, Journee) else journee)
     _exiger_a_jour(journee, version)
     if timezone.localdate(maintenant or timezone.now()) < journee.date:
         raise ValidationError("Le bilan se renseigne à partir du jour de la journée.")

@@ -31,7 +31,7 @@ class VerrouOccupeError(ValidationError):
         )
 
 
-def verrouiller_journee(journee_id: int) -> Journee:
+def journee_verrouiller(journee_id: int) -> Journee:
     if connection.vendor == "postgresql":
         with connection.cursor() as curseur:  # for this transaction only
             curseur.execute(f"SET LOCAL lock_timeout = '{ATTENTE_DU_VERROU}'")
@@ -43,9 +43,9 @@ def verrouiller_journee(journee_id: int) -> Journee:
         raise
 
 
-def verrouiller_inscription(inscription: Inscription | int) -> tuple[Inscription, Journee]:
+def inscription_verrouiller(inscription: Inscription | int) -> tuple[Inscription, Journee]:
     """Locks the journée, then reads the registration afresh under that lock."""
     pk = inscription.pk if isinstance(inscription, Inscription) else inscription
     journee_id = Inscription.objects.values_list("journee_id", flat=True).get(pk=pk)
-    journee = verrouiller_journee(journee_id)
+    journee = journee_verrouiller(journee_id)
     return Inscription.objects.select_related("agent").get(pk=pk), journee

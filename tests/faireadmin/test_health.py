@@ -105,9 +105,9 @@ def test_a_heartbeat_is_not_a_change_of_the_data(django_capture_on_commit_callba
 
 
 def test_old_heartbeats_are_purged_at_night():
-    from faireadmin.tasks import nettoyer
+    from faireadmin.tasks import base_nettoyer
 
     BattementWorker.objects.create(nom="ancien", vu_le=timezone.now() - dt.timedelta(days=8))
     BattementWorker.objects.create(nom="recent", vu_le=timezone.now() - dt.timedelta(days=1))
-    nettoyer()
+    base_nettoyer()
     assert list(BattementWorker.objects.values_list("nom", flat=True)) == ["recent"]

@@ -412,9 +412,9 @@ def test_the_security_log_is_purged_after_its_retention(settings):
     EvenementSecurite.objects.filter(pk=ancien.pk).update(
         cree_le=timezone.now() - dt.timedelta(days=jours + 1)
     )
-    from faireadmin.tasks import purger_journal_securite
+    from faireadmin.tasks import journal_securite_purger
 
-    assert purger_journal_securite.apply().get() == 1
+    assert journal_securite_purger.apply().get() == 1
     assert list(EvenementSecurite.objects.all()) == [recent]
 
 
@@ -583,7 +583,7 @@ def test_the_admin_login_says_the_account_is_locked(client):
 def test_sent_emails_and_expired_sessions_are_cleaned_up_at_night(client_agent, settings):
     from faireadmin import outbox
     from faireadmin.models import Notification
-    from faireadmin.tasks import nettoyer
+    from faireadmin.tasks import base_nettoyer
 
     ancienne = outbox.notifier(
         nature="essai", objet="a", destinataire="a@region.example", sujet="A", corps="A"
@@ -599,7 +599,7 @@ def test_sent_emails_and_expired_sessions_are_cleaned_up_at_night(client_agent, 
     Session.objects.create(
         session_key="perimee", session_data="", expire_date=timezone.now() - dt.timedelta(1)
     )
-    assert nettoyer.apply().get() == 1
+    assert base_nettoyer.apply().get() == 1
     assert list(Notification.objects.values_list("pk", flat=True)) == [recente.pk]
     assert not Session.objects.filter(session_key="perimee").exists()
     assert client_agent.get(reverse("programme")).status_code == 200  # live sessions stay

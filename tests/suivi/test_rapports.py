@@ -119,7 +119,7 @@ def test_periods_of_the_periodic_reports():
 
 
 def test_the_weekly_job_builds_once(jeu, membres_dg):
-    from suivi.tasks import rapport_hebdomadaire as tache
+    from suivi.tasks import rapport_hebdomadaire_construire as tache
 
     premier = tache.apply().get()
     assert tache.apply().get() == premier

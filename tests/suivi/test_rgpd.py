@@ -224,16 +224,16 @@ def test_private_needs_are_erased_30_days_after_the_journee(settings):
         )
 
     ancienne, recente, future = inscription(30), inscription(29), inscription(-5)
-    from journees.tasks import effacer_besoins
+    from journees.tasks import besoins_effacer
 
-    assert effacer_besoins.apply().get() == 1  # 30 days after the journée, not 31
+    assert besoins_effacer.apply().get() == 1  # 30 days after the journée, not 31
     ancienne.refresh_from_db()
     assert (ancienne.besoins_accessibilite, ancienne.contraintes_repas) == ("", "")
     for gardee in (recente, future):
         gardee.refresh_from_db()
         assert gardee.besoins_accessibilite == "Fauteuil"
     settings.FAIREADMIN = {**settings.FAIREADMIN, "JOURS_CONSERVATION_BESOINS": 10}
-    assert effacer_besoins.apply().get() == 1  # the delay is a setting
+    assert besoins_effacer.apply().get() == 1  # the delay is a setting
 
 
 def test_anonymisation_leaves_no_trace_of_the_name_or_address(dossier, lab):
