@@ -15,10 +15,8 @@ import os
 import secrets
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-RACINE = Path(__file__).resolve().parents[1]
+from pile import base_de, redis_de  # (bench/pile.py: puts the repository on sys.path)
 
 
 def main() -> int:
@@ -29,13 +27,10 @@ def main() -> int:
     arguments.add_argument("--htmx", action="store_true", help="requête HTMX (HX-Request)")
     options = arguments.parse_args()
 
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/faireadmin")
-    parties = urlsplit(base)
-    redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/1").rsplit("/", 1)[0]
     os.environ.update(
         {
-            "DATABASE_URL": urlunsplit(parties._replace(path=parties.path + "_bench")),
-            "REDIS_URL": f"{redis}/6",
+            "DATABASE_URL": base_de("_bench"),
+            "REDIS_URL": redis_de(6),
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "testserver",
@@ -44,7 +39,6 @@ def main() -> int:
             "DJANGO_SETTINGS_MODULE": "faireadmin.settings",
         }
     )
-    sys.path.insert(0, str(RACINE))
     import django
 
     django.setup()

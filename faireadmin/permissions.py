@@ -6,9 +6,11 @@ feedback on any sujet) and the direction générale (``GROUPE_DG``: reads every 
 report, changes nothing). A superuser holds both. The pilote role is a row of
 ``sujets.Pilotage`` (``sujets.permissions``).
 
-**The Django admin's own permissions govern the admin only.** A staff account given
-``journees.change_journee`` edits journées in the admin; in the application it is not an
-organiser unless it is in the Lab' group. One question, one answer: ``peut_organiser``.
+**The Django admin's own permissions open the admin's pages, never more.** A staff account
+given ``journees.change_journee`` but outside the Lab' group reads journées and registrations
+in the admin, read-only: writing them goes through the services, which ask ``peut_organiser``
+(``journees/admin.py``, ``EcrituresDuLab``); in the application it is not an organiser
+either. One question, one answer: ``peut_organiser``.
 
 **Every view states its access rule** with one of the decorators below (``connecte_requis``,
 ``lab_requis``, ``pilotage_requis``, or ``public`` with its reason), which marks it
@@ -60,6 +62,11 @@ def exiger_organiser(user: Utilisateur) -> None:
 def peut_lire_le_pilotage(user: Utilisateur) -> bool:
     """Read the dashboards, the reports and the exports: the direction générale and the Lab'."""
     return est_dg(user) or est_lab(user)
+
+
+def exiger_lire_le_pilotage(user: Utilisateur) -> None:
+    if not peut_lire_le_pilotage(user):
+        raise PermissionDenied("Réservé à la direction générale et à l'équipe du Lab'.")
 
 
 # --- Access rules of views ------------------------------------------------------------------

@@ -1,11 +1,13 @@
 from typing import cast
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import BaseModelAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
 
 from faireadmin.models import Agent
+from faireadmin.permissions import peut_organiser
 from journees import services
 from journees.forms import AvecVersion
 from journees.models import AbonnementCalendrier, Inscription, Journee
@@ -23,7 +25,22 @@ CHAMPS_GERES = [
 ]
 
 
-class InscriptionInline(admin.TabularInline):
+class EcrituresDuLab(BaseModelAdmin):
+    """Journées and registrations are written through the services, which ask for the Lab'
+    role (``peut_organiser``): a staff account outside the Lab' reads them here, whatever its
+    Django permissions (``faireadmin.permissions``)."""
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return super().has_add_permission(request, *args) and peut_organiser(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and peut_organiser(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and peut_organiser(request.user)
+
+
+class InscriptionInline(EcrituresDuLab, admin.TabularInline):
     model = Inscription
     fk_name = "journee"
     extra = 0
@@ -57,7 +74,7 @@ class JourneeAdminForm(AvecVersion):
 
 
 @admin.register(Journee)
-class JourneeAdmin(admin.ModelAdmin):
+class JourneeAdmin(EcrituresDuLab, admin.ModelAdmin):
     form = JourneeAdminForm
     list_display = [
         "titre",
@@ -143,7 +160,7 @@ class JourneeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inscription)
-class InscriptionAdmin(admin.ModelAdmin):
+class InscriptionAdmin(EcrituresDuLab, admin.ModelAdmin):
     list_display = ["agent", "journee", "statut", "rang_attente", "presence", "cree_le"]
     list_filter = ["statut", "presence", "journee__phase", "journee"]
     list_select_related = ["agent", "journee"]
@@ -174,13 +191,19 @@ class InscriptionAdmin(admin.ModelAdmin):
         if faites:
             self.message_user(request, reussite.format(n=faites))
 
-    @admin.action(description="Annuler les inscriptions (la place va à la liste d'attente)")
+    @admin.action(
+        description="Annuler les inscriptions (la place va à la liste d'attente)",
+        permissions=["change"],
+    )
     def annuler(self, request: HttpRequest, queryset: QuerySet[Inscription]) -> None:
         self._pour_chacune(
             request, queryset, services.inscription_annuler, "{n} inscription(s) annulée(s)."
         )
 
-    @admin.action(description="Promouvoir depuis la liste d'attente (s'il reste des places)")
+    @admin.action(
+        description="Promouvoir depuis la liste d'attente (s'il reste des places)",
+        permissions=["change"],
+    )
     def promouvoir(self, request: HttpRequest, queryset: QuerySet[Inscription]) -> None:
         self._pour_chacune(
             request, queryset, services.inscription_promouvoir, "{n} inscription(s) confirmée(s)."

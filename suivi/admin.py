@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from faireadmin.admin import AgentAdmin
 from faireadmin.models import Agent
 from suivi.models import Jalon, PointAvancement, Proposition, RetourTest
+from suivi.permissions import peut_anonymiser
 from suivi.rgpd.services import agent_anonymiser
 from suivi.services import naissances_journaliser
 from sujets.admin import SujetAdmin
@@ -72,7 +73,9 @@ class SujetAvecPropositionsAdmin(SujetAdmin):
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         super().save_formset(request, form, formset, change)
         if formset.model is Proposition:
-            naissances_journaliser(formset.new_objects, acteur=cast(Agent, request.user))
+            naissances_journaliser(
+                propositions=formset.new_objects, acteur=cast(Agent, request.user)
+            )
 
 
 # The state of a proposition changes on its page, where the lifecycle is enforced and every
@@ -93,7 +96,7 @@ class PropositionAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Proposition, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change:
-            naissances_journaliser([obj], acteur=cast(Agent, request.user))
+            naissances_journaliser(propositions=[obj], acteur=cast(Agent, request.user))
 
     inlines = [JalonInline, RetourTestInline, PointAvancementInline]
     fieldsets = (
@@ -161,7 +164,7 @@ class AgentAvecAnonymisationAdmin(AgentAdmin):
     actions = ["anonymiser"]
 
     def has_anonymiser_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser  # irreversible: superusers only
+        return peut_anonymiser(request.user)  # irreversible: superusers only
 
     @admin.action(
         description="Anonymiser les agents sélectionnés (droit à l'effacement)",

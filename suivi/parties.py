@@ -90,7 +90,7 @@ def feuille_de_route(form: FiltresFeuilleDeRouteForm, *, partie: str) -> SafeStr
     )
 
 
-def propositions_du_sujet(objet: Sujet, filtres: selectors.FiltresFeuilleDeRoute) -> SafeString:
+def tableau_du_sujet(objet: Sujet, filtres: selectors.FiltresFeuilleDeRoute) -> SafeString:
     """The table of a folded sujet of the feuille de route, with the feuille's filters."""
     return rendu(
         None if filtres.recherche else f"feuille-de-route-sujet:{_cle_filtres(filtres)}",

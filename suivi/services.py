@@ -55,7 +55,7 @@ def proposition_creer(
         description=description.strip(),
         journee_origine=journee_origine,
     )
-    naissances_journaliser([proposition], acteur=acteur)
+    naissances_journaliser(propositions=[proposition], acteur=acteur)
     return proposition
 
 
@@ -311,7 +311,7 @@ def _texte_de_naissance(journee: Journee | None) -> str:
     return f"Proposition née lors de la journée « {journee.titre} »."
 
 
-def naissances_journaliser(propositions: list[Proposition], *, acteur: Agent | None) -> None:
+def naissances_journaliser(*, propositions: list[Proposition], acteur: Agent | None) -> None:
     """Opens the journal of new propositions (however they were recorded: page, CSV import,
     admin) with their birth."""
     PointAvancement.objects.bulk_create(
@@ -406,5 +406,5 @@ def propositions_importer(*, journee: Journee, contenu: bytes, acteur: Agent) ->
     if not nouvelles:
         raise ValidationError("Le fichier ne contient aucune proposition.")
     Proposition.objects.bulk_create(nouvelles, batch_size=500)
-    naissances_journaliser(nouvelles, acteur=acteur)
+    naissances_journaliser(propositions=nouvelles, acteur=acteur)
     return nouvelles

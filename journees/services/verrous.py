@@ -13,7 +13,7 @@ from journees.models import Inscription, Journee
 LOCK_NOT_AVAILABLE = LockNotAvailable.sqlstate
 
 # A seat lock waits this long at most for another transaction holding it (a rush, a slow
-# export), then the change is refused with « réessayez » (``VerrouOccupeError``, a 503).
+# export), then the change is refused with « réessayez » (``VerrouOccupeError``, answered 409).
 ATTENTE_DU_VERROU = "3s"
 
 

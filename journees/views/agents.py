@@ -19,7 +19,7 @@ from faireadmin.permissions import connecte_requis, peut_organiser, public
 from journees import calendrier, notifications, parties, selectors, services
 from journees.forms import FiltresJourneesForm, InscriptionForm
 from journees.models import AbonnementCalendrier, Inscription, Journee
-from journees.views.commun import Statut, _message_erreur, _statut
+from journees.views.commun import Statut, message_du_refus, statut_du_refus
 
 
 @require_GET
@@ -115,8 +115,8 @@ def inscrire(request: Requete, pk: int) -> HttpResponse:
             request,
             _journee(pk, request.user),
             form=form,
-            erreur=_message_erreur(erreur),
-            status=_statut(erreur),
+            erreur=message_du_refus(erreur),
+            status=statut_du_refus(erreur),
         )
     if not creee:
         annonce = "Vous étiez déjà inscrit·e à cette journée : rien n'a changé."
@@ -146,7 +146,7 @@ def annuler(request: Requete, pk: int) -> HttpResponse:
         services.inscription_annuler(inscription=inscription, acteur=request.user)
     except ValidationError as erreur:
         return _page_journee(
-            request, journee, erreur=_message_erreur(erreur), status=_statut(erreur)
+            request, journee, erreur=message_du_refus(erreur), status=statut_du_refus(erreur)
         )
     if inscription.statut == Statut.ATTENTE:
         return _apres_action(request, pk, "Vous avez quitté la liste d'attente.")
@@ -172,7 +172,7 @@ def annulation_par_lien(request: Requete, jeton: str) -> HttpResponse:
                 inscription=inscription, acteur=inscription.agent
             )
         except ValidationError as e:
-            erreur, statut = _message_erreur(e), _statut(e)
+            erreur, statut = message_du_refus(e), statut_du_refus(e)
     return render(
         request,
         "journees/annulation_par_lien.html",

@@ -8,10 +8,10 @@ from journees.models import Inscription
 Statut = Inscription.Statut
 
 
-def _message_erreur(erreur: ValidationError) -> str:
+def message_du_refus(erreur: ValidationError) -> str:
     return " ".join(erreur.messages)
 
 
-def _statut(erreur: ValidationError) -> int:
+def statut_du_refus(erreur: ValidationError) -> int:
     """A refusal: 422; a journée too busy to take the change now (nothing written): 409."""
     return 409 if getattr(erreur, "code", None) == services.VerrouOccupeError.code_refus else 422

@@ -28,7 +28,7 @@ from journees.forms import (
     RangForm,
 )
 from journees.models import Inscription, Journee
-from journees.views.commun import Statut, _message_erreur, _statut
+from journees.views.commun import Statut, message_du_refus, statut_du_refus
 
 FormulaireAvecVersion = TypeVar("FormulaireAvecVersion", bound=AvecVersion)
 
@@ -157,7 +157,7 @@ def _organiser(request: Requete, pk: int, action: Callable[[], str]) -> HttpResp
     try:
         annonce, erreur, statut = action(), "", 200
     except ValidationError as e:
-        annonce, erreur, statut = "", _message_erreur(e), _statut(e)
+        annonce, erreur, statut = "", message_du_refus(e), statut_du_refus(e)
     if request.htmx:
         return _page_organisation(
             request, pk, donnees=request.POST, annonce=annonce, erreur=erreur, status=statut
@@ -288,7 +288,7 @@ def emargement_presence(request: Requete, pk: int, inscription_pk: int) -> HttpR
                 inscription=inscription, presence=form.cleaned_data["presence"], acteur=request.user
             )
         except ValidationError as e:
-            erreur, statut = _message_erreur(e), _statut(e)
+            erreur, statut = message_du_refus(e), statut_du_refus(e)
     if not request.htmx:
         if erreur:
             messages.error(request, erreur)

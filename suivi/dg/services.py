@@ -4,31 +4,21 @@ the Celery tasks and the demo call them, never the models directly."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from faireadmin import outbox
 from faireadmin.models import Agent
-from faireadmin.permissions import GROUPE_DG, peut_lire_le_pilotage, peut_organiser
+from faireadmin.permissions import GROUPE_DG
 from suivi.dg.indicateurs import Perimetre, Periode, etat_a_la_fin, indicateurs
 from suivi.dg.indicateurs.tendance import fins_de_mois_a_figer
 from suivi.dg.rapports import changements, contexte, ecarts
 from suivi.models import EtatMensuel, Rapport
+from suivi.permissions import exiger_construire_rapport
 
 Type = Rapport.Type
 PROGRAMME = Perimetre()
-
-
-def _exiger_construire(acteur: Agent, type: str) -> None:
-    """Anyone who reads the reports builds one on demand; the periodic ones (normally built by
-    beat) are the Lab's to build ahead of time."""
-    if type == Type.PONCTUEL:
-        if not peut_lire_le_pilotage(acteur):
-            raise PermissionDenied("Rapports réservés à la direction générale et au Lab'.")
-    elif not peut_organiser(acteur):
-        raise PermissionDenied("Rapports périodiques réservés à l'équipe du Lab'.")
 
 
 @transaction.atomic
@@ -46,7 +36,7 @@ def rapport_construire(
     générale, unless ``envoyer`` is false), and says whether it is new. A periodic report
     already built for this period is returned as it is. ``acteur`` None: Celery beat."""
     if acteur is not None:
-        _exiger_construire(acteur, type)
+        exiger_construire_rapport(acteur, type)
     maintenant = maintenant or timezone.now()
     if type != Type.PONCTUEL:
         existant = Rapport.objects.filter(type=type, fin=fin).first()

@@ -23,6 +23,7 @@ from faireadmin.models import Agent, EvenementSecurite, Notification
 from journees import services as journees_services
 from journees.models import AbonnementCalendrier, Inscription
 from suivi.models import Rapport
+from suivi.permissions import exiger_anonymiser
 from sujets.models import Pilotage, Sujet
 
 # What is left of an anonymised agent: its direction (for the participation figures) and dates.
@@ -107,6 +108,7 @@ def agent_anonymiser(
     Removed: name, e-mail, password, rights, pilotages, private needs, calendar address,
     messages; registrations to journées still to come are cancelled (the waiting list moves
     on)."""
+    exiger_anonymiser(acteur)
     maintenant = maintenant or timezone.now()
     agent = Agent.objects.select_for_update().get(pk=agent.pk)
     if agent.anonymise_le:

@@ -46,4 +46,4 @@ def feuille_de_route_sujet(request: Requete, pk: int) -> HttpResponse:
     filtres = replace(FiltresFeuilleDeRouteForm(request.GET or None).filtres(), sujet=sujet.pk)
     if not request.htmx:
         return redirect(f"{reverse('feuille_de_route')}?{urlencode(filtres.parametres())}")
-    return HttpResponse(parties.propositions_du_sujet(sujet, filtres))
+    return HttpResponse(parties.tableau_du_sujet(sujet, filtres))

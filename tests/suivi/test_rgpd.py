@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,13 +130,13 @@ def test_my_data_needs_a_login(client):
 
 
 # --- Anonymisation ------------------------------------------------------------------------
-def test_anonymisation_erases_the_person_and_keeps_the_figures(client, dossier, lab):
+def test_anonymisation_erases_the_person_and_keeps_the_figures(client, dossier, lab, admin_user):
     agent = dossier["agent"]
     fin = timezone.localdate() + dt.timedelta(days=60)
     avant = participation(Perimetre(), Periode(fin=fin), timezone.now())
     client.force_login(agent)
 
-    resultat = agent_anonymiser(acteur=lab, agent=agent)
+    resultat = agent_anonymiser(acteur=admin_user, agent=agent)
 
     agent.refresh_from_db()
     assert agent.email == f"anonyme-{agent.pk}@anonyme.invalid"
@@ -165,7 +166,7 @@ def test_anonymisation_erases_the_person_and_keeps_the_figures(client, dossier, 
     assert not Notification.objects.filter(destinataire="camille@region.example").exists()
     assert not EvenementSecurite.objects.filter(identifiant="camille@region.example").exists()
     assert EvenementSecurite.objects.filter(
-        nature="anonymisation", agent=lab, details__agent_anonymise=agent.pk
+        nature="anonymisation", agent=admin_user, details__agent_anonymise=agent.pk
     ).exists()
     # The journal keeps the text, signed « agent anonymisé ».
     client.force_login(lab)
@@ -173,12 +174,17 @@ def test_anonymisation_erases_the_person_and_keeps_the_figures(client, dossier, 
     assert "Atelier fait." in page and "Agent anonymisé" in page and "Camille" not in page
 
 
-def test_anonymisation_is_done_once_and_not_on_oneself(dossier, lab):
-    agent_anonymiser(acteur=lab, agent=dossier["agent"])
+def test_anonymisation_is_done_once_and_not_on_oneself(dossier, admin_user, lab):
+    agent_anonymiser(acteur=admin_user, agent=dossier["agent"])
     with pytest.raises(Exception, match="déjà anonymisé"):
-        agent_anonymiser(acteur=lab, agent=dossier["agent"])
+        agent_anonymiser(acteur=admin_user, agent=dossier["agent"])
     with pytest.raises(Exception, match="votre propre compte"):
-        agent_anonymiser(acteur=lab, agent=lab)
+        agent_anonymiser(acteur=admin_user, agent=admin_user)
+    autre = AgentFactory()
+    with pytest.raises(PermissionDenied, match="super-administrateurs"):  # the Lab' is not
+        agent_anonymiser(acteur=lab, agent=autre)
+    autre.refresh_from_db()
+    assert autre.anonymise_le is None
 
 
 def test_an_admin_anonymises_from_the_agent_list(client, dossier):
@@ -236,7 +242,7 @@ def test_private_needs_are_erased_30_days_after_the_journee(settings):
     assert besoins_effacer.apply().get() == 1  # the delay is a setting
 
 
-def test_anonymisation_leaves_no_trace_of_the_name_or_address(dossier, lab):
+def test_anonymisation_leaves_no_trace_of_the_name_or_address(dossier, lab, admin_user):
     """Frozen reports, the admin's history, the security log and e-mails to others named the
     agent: after anonymisation, nothing in the database holds their name or address."""
     from django.contrib.admin.models import ADDITION, LogEntry
@@ -270,7 +276,7 @@ def test_anonymisation_leaves_no_trace_of_the_name_or_address(dossier, lab):
     )
     assert "camille@region.example" in json.dumps(Rapport.objects.get().donnees)
 
-    agent_anonymiser(acteur=lab, agent=agent)
+    agent_anonymiser(acteur=admin_user, agent=agent)
 
     from django.db import connection
 
@@ -299,7 +305,7 @@ def test_anonymisation_leaves_no_trace_of_the_name_or_address(dossier, lab):
 
 
 def test_after_anonymisation_no_cached_page_shows_the_name(
-    client, dossier, lab, dg, django_capture_on_commit_callbacks
+    client, dossier, admin_user, dg, django_capture_on_commit_callbacks
 ):
     """Every page that names the agent, read from the cache before the erasure, is computed
     again after it (the erasure commits, its callbacks run)."""
@@ -322,7 +328,7 @@ def test_after_anonymisation_no_cached_page_shows_the_name(
         assert "Martin" in texte(client.get(page)), page
         assert "Martin" in texte(client.get(page)), page  # now from the cache
     with django_capture_on_commit_callbacks(execute=True):
-        agent_anonymiser(acteur=lab, agent=dossier["agent"])
+        agent_anonymiser(acteur=admin_user, agent=dossier["agent"])
     for page in pages:
         contenu = texte(client.get(page))
         assert "Camille Martin" not in contenu and "Martin Camille" not in contenu, page
