@@ -45,6 +45,17 @@ def purger(*, maintenant: dt.datetime | None = None) -> int:
     return supprimes
 
 
+def demandes_recentes(*, nature: str, identifiant: str, operation: str, heures: int = 1) -> int:
+    """How many times ``identifiant`` asked for ``operation`` in the last ``heures`` (the
+    limits on repeated requests, such as a password reset, read the log)."""
+    return EvenementSecurite.objects.filter(
+        nature=nature,
+        identifiant=identifiant,
+        details__operation=operation,
+        cree_le__gte=timezone.now() - dt.timedelta(hours=heures),
+    ).count()
+
+
 def exporte(request: HttpRequest, quoi: str, **details: Any) -> None:
     """An export of personal or steering data: who, what, from where."""
     consigner(Nature.EXPORT, agent=request.user, request=request, quoi=quoi, **details)  # type: ignore[arg-type]

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -7,7 +5,6 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -60,12 +57,11 @@ class MotDePasseOublie(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         identifiant = Agent.objects.normalize_email(form.cleaned_data["email"])
-        demandes = EvenementSecurite.objects.filter(
+        demandes = audit.demandes_recentes(
             nature=EvenementSecurite.Nature.MOT_DE_PASSE,
             identifiant=identifiant,
-            details__operation="demande de réinitialisation",
-            cree_le__gte=timezone.now() - dt.timedelta(hours=1),
-        ).count()
+            operation="demande de réinitialisation",
+        )
         trop = demandes >= DEMANDES_DE_REINITIALISATION_PAR_HEURE
         audit.consigner(
             EvenementSecurite.Nature.MOT_DE_PASSE,

@@ -83,7 +83,7 @@ def page_de_journees(*, agent: Agent, filtres: FiltresJournees, numero: str | No
     return page
 
 
-def par_phase(journees: Iterable[Journee]) -> list[tuple[str, list[Journee]]]:
+def journees_par_phase(*, journees: Iterable[Journee]) -> list[tuple[str, list[Journee]]]:
     """Groups journées by phase, in the programme's order (Explorer, Créer, Tester)."""
     groupes: dict[str, list[Journee]] = {phase: [] for phase in Phase.values}
     for journee in journees:
@@ -109,7 +109,7 @@ def journee(*, pk: int, agent: Agent, avec_sujets: bool = True) -> Journee:
     return journees.get(pk=pk)
 
 
-def mes_inscriptions(*, agent: Agent) -> tuple[list[Inscription], list[Inscription]]:
+def inscriptions_de_l_agent(*, agent: Agent) -> tuple[list[Inscription], list[Inscription]]:
     """The agent's live registrations: upcoming journées (soonest first), then past ones
     (latest first)."""
     inscriptions = list(

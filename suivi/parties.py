@@ -33,7 +33,7 @@ def proposition_lue(pk: int) -> Proposition:
     version, which the point d'étape form carries, moves with it."""
     return en_cache(
         f"proposition:{pk}",
-        lambda: selectors.proposition(pk),
+        lambda: selectors.proposition(pk=pk),
         portees=(PROGRAMME, JOURNEES, proposition(pk)),
         partage=False,
     )
@@ -42,7 +42,7 @@ def proposition_lue(pk: int) -> Proposition:
 def journal(objet: Proposition, *, limite: int | None) -> list[PointAvancement]:
     return en_cache(
         f"journal:{objet.pk}:{limite}",
-        lambda: selectors.journal(objet, limite=limite),
+        lambda: selectors.journal(proposition=objet, limite=limite),
         portees=(PROGRAMME, proposition(objet.pk)),  # the authors' names
         partage=False,
     )
@@ -53,7 +53,7 @@ def pilotes_du_sujet(sujet_id: int) -> SafeString:
     return rendu(
         f"pilotes-du-sujet:{sujet_id}",
         "elements.html#pilotes",
-        lambda: {"pilotages": selectors.pilotages_du_sujet(sujet_id)},
+        lambda: {"pilotages": selectors.pilotages_du_sujet(sujet_id=sujet_id)},
         portees=(PROGRAMME,),
         partage=False,
     )
@@ -96,7 +96,7 @@ def tableau_du_sujet(objet: Sujet, filtres: selectors.FiltresFeuilleDeRoute) -> 
         None if filtres.recherche else f"feuille-de-route-sujet:{_cle_filtres(filtres)}",
         "suivi/_tableau_propositions.html",
         lambda: {
-            "propositions": selectors.propositions_filtrees(filtres).par_etape(),
+            "propositions": selectors.propositions_filtrees(filtres=filtres).par_etape(),
             "legende": f"Propositions du sujet « {objet.titre} »",
             "legende_cachee": True,
         },

@@ -87,23 +87,23 @@ def chiffres_du_programme() -> dict[str, int]:
     }
 
 
-def axe_avec_avancement(slug: str) -> Axe:
+def axe_avec_avancement(*, slug: str) -> Axe:
     return axes_du_programme().get(slug=slug)
 
 
-def sujet_avec_avancement(slug: str) -> Sujet:
+def sujet_avec_avancement(*, slug: str) -> Sujet:
     return _sujets_avec_avancement().select_related("axe").get(slug=slug)
 
 
-def propositions_du_sujet(sujet: Sujet) -> QuerySet[Proposition]:
+def propositions_du_sujet(*, sujet: Sujet) -> QuerySet[Proposition]:
     return avec_suivi(sujet.propositions.select_related("journee_origine")).par_etape()
 
 
-def journees_du_sujet(sujet: Sujet) -> QuerySet[Journee]:
+def journees_du_sujet(*, sujet: Sujet) -> QuerySet[Journee]:
     return sujet.journees.order_by("date")
 
 
-def propositions_nees(journee: Journee) -> QuerySet[Proposition]:
+def propositions_nees(*, journee: Journee) -> QuerySet[Proposition]:
     return journee.propositions_nees.select_related("sujet").order_by("sujet__titre", "titre", "pk")
 
 
@@ -170,7 +170,7 @@ def avec_suivi(
     )
 
 
-def proposition(pk: int, *, jalons: bool = True, retours: bool = True) -> Proposition:
+def proposition(*, pk: int, jalons: bool = True, retours: bool = True) -> Proposition:
     """A proposition with its news (``avec_nouvelles``), origin, sujet, axe and, unless the
     part of the page to show leaves them out, its milestones and test feedback."""
     propositions = avec_nouvelles(
@@ -190,12 +190,12 @@ def proposition(pk: int, *, jalons: bool = True, retours: bool = True) -> Propos
     return propositions.get(pk=pk)
 
 
-def pilotages_du_sujet(sujet_id: int) -> QuerySet[Pilotage]:
+def pilotages_du_sujet(*, sujet_id: int) -> QuerySet[Pilotage]:
     """The sujet's pilotes first, then its co-pilotes, with their direction."""
     return _pilotages_dans_l_ordre().filter(sujet_id=sujet_id)
 
 
-def journal(proposition: Proposition, *, limite: int | None = 50) -> list[PointAvancement]:
+def journal(*, proposition: Proposition, limite: int | None = 50) -> list[PointAvancement]:
     """The journal, newest first: ``limite`` entries and one more (to tell there are more),
     or all of them with ``None``. Of the authors, their names only (what the page shows, and
     all that the proposition page's cache keeps)."""
@@ -273,7 +273,7 @@ class FiltresFeuilleDeRoute:
         }
 
 
-def propositions_filtrees(filtres: FiltresFeuilleDeRoute) -> PropositionQuerySet:
+def propositions_filtrees(*, filtres: FiltresFeuilleDeRoute) -> PropositionQuerySet:
     """The propositions matching the filters, with their follow-up (``avec_suivi``)."""
     propositions = avec_suivi(Proposition.objects.all())
     for mot in filtres.recherche.split():
@@ -361,7 +361,7 @@ def axes_de_la_feuille_de_route(*, filtres: FiltresFeuilleDeRoute) -> list[AxeDe
     )
     suivis = _sujets_suivis(
         sujets=[sujet for axe in axes for sujet in axe.sujets.all()],
-        propositions=propositions_filtrees(filtres),
+        propositions=propositions_filtrees(filtres=filtres),
         deplier_tout=bool(filtres.sujet),
     )
     tout = not filtres.actifs

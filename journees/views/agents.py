@@ -33,7 +33,7 @@ def liste(request: Requete) -> HttpResponse:
     requete = request.GET.copy()
     requete.pop("page", None)
     contexte = {
-        "groupes": selectors.par_phase(page.object_list),
+        "groupes": selectors.journees_par_phase(journees=page.object_list),
         "page": page,
         "requete": requete.urlencode(),
     }
@@ -186,7 +186,7 @@ def annulation_par_lien(request: Requete, jeton: str) -> HttpResponse:
 def mes_inscriptions(request: Requete) -> HttpResponse:
     abonnement = AbonnementCalendrier.objects.de(request.user)
     lien = reverse("calendrier_flux", kwargs={"jeton": abonnement.jeton})
-    a_venir, passees = selectors.mes_inscriptions(agent=request.user)
+    a_venir, passees = selectors.inscriptions_de_l_agent(agent=request.user)
     return render(
         request,
         "journees/mes_inscriptions.html",

@@ -26,7 +26,7 @@ def programme(request: Requete) -> HttpResponse:
 @connecte_requis
 def axe(request: Requete, slug: str) -> HttpResponse:
     try:
-        axe = selectors.axe_avec_avancement(slug)
+        axe = selectors.axe_avec_avancement(slug=slug)
     except Axe.DoesNotExist:
         raise Http404("Axe introuvable.") from None
     return render(request, "suivi/axe.html", {"axe": axe})
@@ -36,7 +36,7 @@ def axe(request: Requete, slug: str) -> HttpResponse:
 @connecte_requis
 def sujet(request: Requete, slug: str) -> HttpResponse:
     try:
-        sujet = selectors.sujet_avec_avancement(slug)
+        sujet = selectors.sujet_avec_avancement(slug=slug)
     except Sujet.DoesNotExist:
         raise Http404("Sujet introuvable.") from None
     return render(
@@ -44,8 +44,8 @@ def sujet(request: Requete, slug: str) -> HttpResponse:
         "suivi/sujet.html",
         {
             "sujet": sujet,
-            "propositions": selectors.propositions_du_sujet(sujet),
-            "journees": selectors.journees_du_sujet(sujet),
+            "propositions": selectors.propositions_du_sujet(sujet=sujet),
+            "journees": selectors.journees_du_sujet(sujet=sujet),
         },
     )
 
@@ -70,7 +70,7 @@ def _page_propositions_journee(
             "form": form or PropositionForm(journee=journee),
             "form_import": form_import or ImportPropositionsForm(),
             "propositions": Paginator(
-                selectors.propositions_nees(journee), PROPOSITIONS_NEES_PAR_PAGE
+                selectors.propositions_nees(journee=journee), PROPOSITIONS_NEES_PAR_PAGE
             ).get_page(request.GET.get("page")),
             "accepte_propositions": journee.phase == Phase.CREER,
         },

@@ -102,13 +102,13 @@ def _reponse(
     try:
         if request.htmx:  # only what the part shows
             proposition = selectors.proposition(
-                pk, jalons=partiel == "jalons", retours=partiel == "retours"
+                pk=pk, jalons=partiel == "jalons", retours=partiel == "retours"
             )
         else:
-            proposition = selectors.proposition(pk)
+            proposition = selectors.proposition(pk=pk)
     except Proposition.DoesNotExist:
         raise Http404("Proposition introuvable.") from None
-    journal = selectors.journal(proposition, limite=_limite(request))
+    journal = selectors.journal(proposition=proposition, limite=_limite(request))
     contexte = _contexte(request, proposition, journal, saisie or Saisie(), annonce)
     gabarit = (
         f"suivi/proposition.html#reponse-{partiel}" if request.htmx else "suivi/proposition.html"
@@ -143,7 +143,7 @@ def proposition_point(request: Requete, pk: int) -> HttpResponse:
         if getattr(erreur, "code", None) == "perimee":
             # Start again from the current state, keeping what the author wrote.
             frais = PointEtapeForm(
-                proposition=selectors.proposition(pk, jalons=False, retours=False)
+                proposition=selectors.proposition(pk=pk, jalons=False, retours=False)
             )
             frais.initial["texte"] = form.cleaned_data["texte"]
             return _reponse(
