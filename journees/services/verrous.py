@@ -6,6 +6,8 @@ agents registering at once can never overbook a journée. The lock waits
 
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from psycopg.errors import LockNotAvailable
 
 from journees.models import Inscription, Journee
@@ -32,11 +34,21 @@ class VerrouOccupeError(ValidationError):
 
 
 def journee_verrouiller(journee_id: int) -> Journee:
+    """The journée, its row locked until the transaction ends. On PostgreSQL the wait is
+    bounded in the same statement: ``set_config(…, is_local => true)`` in its WHERE runs as the
+    row is read, before it is locked, and holds for this transaction only (what
+    ``SET LOCAL lock_timeout`` does, one statement fewer on every registration)."""
+    journees = Journee.objects.select_for_update()
     if connection.vendor == "postgresql":
-        with connection.cursor() as curseur:  # for this transaction only
-            curseur.execute(f"SET LOCAL lock_timeout = '{ATTENTE_DU_VERROU}'")
+        journees = journees.filter(
+            RawSQL(
+                "set_config('lock_timeout', %s, true) IS NOT NULL",
+                [ATTENTE_DU_VERROU],
+                output_field=BooleanField(),
+            )
+        )
     try:
-        return Journee.objects.select_for_update().get(pk=journee_id)
+        return journees.get(pk=journee_id)
     except OperationalError as erreur:
         if getattr(erreur.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
             raise VerrouOccupeError from erreur

@@ -3,7 +3,7 @@ the updated part of the page, with the state and the journal swapped out of band
 JavaScript, every form posts and comes back to the page with a message."""
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -45,7 +45,7 @@ def _contexte(
     modifiable = peut_modifier_proposition(request.user, proposition)
     organisateur = peut_organiser(request.user)
     return {
-        **asdict(saisie),
+        **vars(saisie),  # not asdict(): it would deep-copy the forms
         "proposition": proposition,
         # Only if the page shows it (a template calls it), not for an HTMX part.
         "pilotes": lambda: parties.pilotes_du_sujet(proposition.sujet_id),
