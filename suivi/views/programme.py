@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from axes.models import Axe
 from faireadmin.http import Requete
@@ -99,11 +99,14 @@ def propositions_journee(request: Requete, pk: int) -> HttpResponse:
     return _page_propositions_journee(request, journee, form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @lab_requis
 def propositions_journee_importer(request: Requete, pk: int) -> HttpResponse:
-    """Many propositions of a Créer journée at once, from a CSV file (all or none)."""
+    """Many propositions of a Créer journée at once, from a CSV file (all or none). Its
+    address, left in the browser by a refused import, leads back to the page."""
     journee = get_object_or_404(Journee, pk=pk)
+    if request.method == "GET":
+        return redirect("propositions_journee", pk=pk)
     form_import = ImportPropositionsForm(request.POST, request.FILES)
     if form_import.is_valid():
         try:

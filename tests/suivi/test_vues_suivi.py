@@ -691,3 +691,11 @@ def test_the_sujet_admin_does_not_change_proposition_state(client, proposition):
     contenu = page.content.decode()
     assert 'name="propositions-0-titre"' in contenu
     assert 'name="propositions-0-statut"' not in contenu
+
+
+def test_the_import_address_left_by_a_refused_import_leads_back_to_the_page(client_lab):
+    journee = JourneeFactory(phase="creer")
+    url = reverse("propositions_journee_importer", kwargs={"pk": journee.pk})
+    reponse = client_lab.get(url)
+    assert reponse.status_code == 302
+    assert reponse["Location"] == reverse("propositions_journee", kwargs={"pk": journee.pk})
