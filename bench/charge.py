@@ -1,10 +1,12 @@
-"""The pages of make bench and their load: each page, logged in, under wrk (bench/requete.lua),
-and the SQL queries of one of its requests."""
+"""The pages of make bench and their load: each page under wrk (bench/requete.lua), logged in as
+a pool of distinct users and spread over many objects (so that per-object caching is what is
+measured, not one hot key), and the SQL queries of one of its requests."""
 
 import json
 import os
+import random
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -14,103 +16,174 @@ from tests.vrais_services import session  # one way to log in, the tests' own
 
 LUA = Path(__file__).with_name("requete.lua")
 FILS_WRK = 2
+# The pools of users (distinct sessions) and of objects each read row spreads over.
+AGENTS, PILOTES, DG = 50, 20, 5
+PROPOSITIONS, JOURNEES, PROPOSITIONS_PAR_PILOTE = 200, 60, 5
+ANONYME = "-"  # no session at all
 
 
-# --- Sessions (logged in as the demo accounts and as stress agents) -----------------------
-def fichier_de_sessions(dossier: Path, nom: str, cles: list[str]) -> Path:
-    chemin = dossier / f"{nom}.txt"
-    chemin.write_text("\n".join(cles) + "\n")
-    return chemin
+@dataclass(frozen=True)
+class Requete:
+    methode: str
+    chemin: str
+    session: str
+    corps: dict[str, str] | None = None
+    htmx: bool = False
+
+    def ligne(self) -> str:
+        corps = urlencode(self.corps or {})
+        return "\t".join((self.methode, self.chemin, self.session, corps, "1" if self.htmx else ""))
 
 
-# --- Pages ----------------------------------------------------------------------------------
 @dataclass
 class Page:
     nom: str
-    chemin: str
-    sessions: Path
-    methode: str = "GET"
-    corps: dict[str, str] = field(default_factory=dict)
-    htmx: bool = False
-    session_de_mesure: str = ""  # for counting the SQL queries of one request
+    requetes: list[Requete]
+    mesure: Requete | None = None  # for counting the SQL queries of one request (else the first)
+
+    def fichier(self, dossier: Path) -> Path:
+        chemin = dossier / f"{self.nom}.tsv"
+        chemin.write_text("\n".join(r.ligne() for r in self.requetes) + "\n")
+        return chemin
+
+
+def _croiser(sessions: list[str], chemins: list[str], **options) -> list[Requete]:
+    """Each session on each path in turn, shuffled once (the same order every run)."""
+    requetes = [
+        Requete("GET", chemin, sessions[rang % len(sessions)], **options)
+        for rang, chemin in enumerate(chemins * max(1, len(sessions) // len(chemins) + 1))
+    ]
+    random.Random(13).shuffle(requetes)
+    return requetes
 
 
 def pages(dossier: Path) -> list[Page]:
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from axes.models import Axe
     from faireadmin.models import Agent
+    from faireadmin.permissions import GROUPE_DG
     from journees.models import Inscription, Journee
     from suivi.models import Proposition
+    from sujets.models import Pilotage, Sujet
 
-    comptes = {
-        cle: Agent.objects.get(email=f"{cle}@laregion.example") for cle in ("agent", "pilote", "dg")
-    }
-    une = {cle: fichier_de_sessions(dossier, cle, [session(a)]) for cle, a in comptes.items()}
-    maintenant = __import__("django.utils.timezone", fromlist=["now"]).now()
-    ouvertes = Journee.objects.filter(
-        ouverture_inscriptions__lte=maintenant, cloture_inscriptions__gt=maintenant
-    ).order_by("date")
-    journee = ouvertes.first()
-    # Registrations under load: a different agent each request, none registered there yet.
-    deja = Inscription.objects.filter(journee=journee).values("agent")
-    inscrits = list(
-        Agent.objects.exclude(pk__in=deja).exclude(email__in=DEMO).order_by("pk")[:6000]
+    hasard = random.Random(11)
+    stress = Agent.objects.exclude(email__in=DEMO).filter(is_active=True)
+    agents = [session(a) for a in stress.order_by("pk")[:AGENTS]]
+    pilotages = list(
+        Pilotage.objects.exclude(agent__email__in=DEMO)
+        .select_related("agent")
+        .order_by("sujet_id", "pk")
     )
-    cles_inscription = [session(a) for a in inscrits[:-1]]
-    proposition = (
-        Proposition.objects.filter(sujet__pilotages__agent=comptes["pilote"])
-        .exclude(statut=Proposition.Statut.ABANDONNEE)
-        .order_by("pk")
-        .first()
+    # One pilote per sujet first, then others: 20 pilotes over as many sujets as there are.
+    par_sujet: dict[int, list[Pilotage]] = {}
+    for pilotage in pilotages:
+        par_sujet.setdefault(pilotage.sujet_id, []).append(pilotage)
+    choisis = [
+        liste[rang] for rang in range(PILOTES) for liste in par_sujet.values() if len(liste) > rang
+    ][:PILOTES]
+    pilotes = {p.agent_id: session(p.agent) for p in choisis}
+    groupe_dg, _ = Group.objects.get_or_create(name=GROUPE_DG)
+    membres_dg = [Agent.objects.get(email="dg@laregion.example")]
+    for agent in stress.order_by("-pk")[1000 : 1000 + DG - 1]:  # the bench's own DG members
+        agent.groups.add(groupe_dg)
+        membres_dg.append(agent)
+    dg = [session(a) for a in membres_dg]
+
+    propositions = list(
+        Proposition.objects.exclude(statut=Proposition.Statut.ABANDONNEE).values_list(
+            "pk", flat=True
+        )
     )
-    etat = {
-        "statut": proposition.statut,
-        "avancement": str(proposition.avancement),
-        "meteo": proposition.meteo,
-        "meteo_explication": proposition.meteo_explication,
-    }
-    point = {**{f"initial-{k}": v for k, v in etat.items()}, **etat}
-    point |= {"version": str(proposition.version), "texte": "Point de mesure (make bench)."}
+    propositions = hasard.sample(propositions, min(PROPOSITIONS, len(propositions)))
+    journees = list(Journee.objects.values_list("pk", flat=True))
+    journees = hasard.sample(journees, min(JOURNEES, len(journees)))
+    perimetres = (
+        ["/tableau-de-bord/"]
+        + [f"/tableau-de-bord/axes/{slug}/" for slug in Axe.objects.values_list("slug", flat=True)]
+        + [
+            f"/tableau-de-bord/sujets/{slug}/"
+            for slug in Sujet.objects.values_list("slug", flat=True)
+        ]
+    )
+
+    # Points d'étape: each chosen pilote writes on propositions of their own sujet. A text
+    # alone changes no state (no lock, no version moved): the same body stays valid.
+    points = []
+    for pilotage in choisis:
+        siennes = Proposition.objects.filter(sujet_id=pilotage.sujet_id).exclude(
+            statut__in=[Proposition.Statut.ABANDONNEE, Proposition.Statut.REALISEE]
+        )
+        for proposition in siennes.order_by("pk")[:PROPOSITIONS_PAR_PILOTE]:
+            etat = {
+                "statut": proposition.statut,
+                "avancement": str(proposition.avancement),
+                "meteo": proposition.meteo,
+                "meteo_explication": proposition.meteo_explication,
+            }
+            corps = {**{f"initial-{k}": v for k, v in etat.items()}, **etat}
+            corps |= {"version": str(proposition.version), "texte": "Point de mesure (make bench)."}
+            points.append(
+                Requete(
+                    "POST",
+                    f"/propositions/{proposition.pk}/point/",
+                    pilotes[pilotage.agent_id],
+                    corps,
+                    htmx=True,
+                )
+            )
+    random.Random(17).shuffle(points)
+
+    # Registrations: a different agent each request, on the journées open to registration.
+    maintenant = timezone.now()
+    ouvertes = list(
+        Journee.objects.filter(
+            ouverture_inscriptions__lte=maintenant, cloture_inscriptions__gt=maintenant
+        ).order_by("date")[:10]
+    )
+    inscriptions = []
+    candidats = stress.order_by("pk")[AGENTS : AGENTS + 6000]
+    deja = set(
+        Inscription.objects.filter(journee__in=ouvertes).values_list("agent_id", "journee_id")
+    )
+    for rang, agent in enumerate(candidats):
+        journee = ouvertes[rang % len(ouvertes)]
+        if (agent.pk, journee.pk) not in deja:
+            inscriptions.append(
+                Requete("POST", f"/journees/{journee.pk}/inscription/", session(agent), htmx=True)
+            )
+    mesure_inscription = inscriptions.pop()
+
     return [
-        Page("baseline", "/ping/", une["agent"]),
-        Page("accueil", "/", une["agent"]),
-        Page("journees", "/journees/", une["agent"]),
-        Page("journee", f"/journees/{journee.pk}/", une["agent"]),
-        Page("feuille_de_route", "/feuille-de-route/", une["agent"]),
-        Page("espace_pilote", "/espace-pilote/", une["pilote"]),
-        Page("proposition", f"/propositions/{proposition.pk}/", une["pilote"]),
-        Page("tableau_de_bord", "/tableau-de-bord/", une["dg"]),
+        Page("baseline", [Requete("GET", "/ping/", s) for s in agents]),
+        Page("anonyme", [Requete("GET", "/vivant/", ANONYME)]),
+        Page("accueil", _croiser(agents, ["/"])),
+        Page("journees", _croiser(agents, ["/journees/"])),
+        Page("journee", _croiser(agents, [f"/journees/{pk}/" for pk in journees])),
+        Page("feuille_de_route", _croiser(agents, ["/feuille-de-route/"])),
+        Page("espace_pilote", _croiser(list(pilotes.values()), ["/espace-pilote/"])),
         Page(
-            "mise_a_jour_htmx",
-            f"/propositions/{proposition.pk}/point/",
-            une["pilote"],
-            methode="POST",
-            corps=point,
-            htmx=True,
+            "proposition",
+            _croiser([*agents, *pilotes.values()], [f"/propositions/{pk}/" for pk in propositions]),
         ),
-        Page(
-            "inscription",
-            f"/journees/{journee.pk}/inscription/",
-            fichier_de_sessions(dossier, "inscriptions", cles_inscription),
-            methode="POST",
-            htmx=True,
-            session_de_mesure=session(inscrits[-1]),
-        ),
+        Page("tableau_de_bord", _croiser(dg, perimetres)),
+        Page("mise_a_jour_htmx", points),
+        Page("inscription", inscriptions, mesure=mesure_inscription),
     ]
 
 
-def charger(site: str, page: Page, csrf: str, duree: int, connexions: int) -> dict:
+def charger(site: str, page: Page, dossier: Path, csrf: str, duree: int, connexions: int) -> dict:
     env = {
         **os.environ,
-        "BENCH_METHODE": page.methode,
-        "BENCH_CORPS": urlencode(page.corps),
-        "BENCH_HTMX": "1" if page.htmx else "",
-        "BENCH_SESSIONS": str(page.sessions),
+        "BENCH_REQUETES": str(page.fichier(dossier)),
         "BENCH_CSRF": csrf,
         "BENCH_FILS": str(FILS_WRK),
     }
     resultat = subprocess.run(
         [
             *("wrk", f"-t{FILS_WRK}", f"-c{connexions}", f"-d{duree}s", "--timeout", "5s"),
-            *("-s", str(LUA), site + page.chemin),
+            *("-s", str(LUA), site + "/"),
         ],
         env=env,
         capture_output=True,
@@ -127,13 +200,16 @@ def requetes_sql(page: Page) -> int:
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    cle = page.session_de_mesure or page.sessions.read_text().split()[0]
-    client.cookies["sessionid"] = cle
-    entetes = {"HTTP_HX_REQUEST": "true"} if page.htmx else {}
+    requete = page.mesure or page.requetes[0]
+    if requete.session != ANONYME:
+        client.cookies["sessionid"] = requete.session
+    entetes = {"HTTP_HX_REQUEST": "true"} if requete.htmx else {}
+    if requete.methode == "GET":
+        client.get(requete.chemin, **entetes)  # warm, as under the load
     with CaptureQueriesContext(connection) as requetes:
-        if page.methode == "POST":
-            reponse = client.post(page.chemin, page.corps, **entetes)
+        if requete.methode == "POST":
+            reponse = client.post(requete.chemin, requete.corps or {}, **entetes)
         else:
-            reponse = client.get(page.chemin, **entetes)
+            reponse = client.get(requete.chemin, **entetes)
     assert reponse.status_code == 200, (page.nom, reponse.status_code)
     return len(requetes)

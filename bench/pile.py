@@ -53,6 +53,8 @@ def environnement(port: int) -> dict[str, str]:
         "BIND_HOST": "127.0.0.1",
         "GUNICORN_ACCESS_LOG": "",
         "LOG_LEVEL": "WARNING",
+        # Each answer says whether it came from the cache (the hit_ratio of a row).
+        "CACHE_SERVER_TIMING": "1",
     }
 
 

@@ -13,7 +13,9 @@ Run `make bench` once before: it builds the stress base (`--reprendre` keeps it 
 import argparse
 import os
 import secrets
+import shutil
 import sys
+import tempfile
 import time
 
 from pile import base_de, redis_de  # (bench/pile.py: puts the repository on sys.path)
@@ -27,8 +29,12 @@ def main() -> int:
     arguments.add_argument("--htmx", action="store_true", help="requête HTMX (HX-Request)")
     options = arguments.parse_args()
 
+    # The production settings serve hashed static files from a manifest: collected here, in a
+    # folder of this run (make bench removes its own at the end).
+    statiques = tempfile.mkdtemp(prefix="faireadmin-profil-static-")
     os.environ.update(
         {
+            "STATIC_ROOT": statiques,
             "DATABASE_URL": base_de("_bench"),
             "REDIS_URL": redis_de(6),
             "DEBUG": "0",
@@ -42,6 +48,14 @@ def main() -> int:
     import django
 
     django.setup()
+    try:
+        return profiler(options)
+    finally:
+        shutil.rmtree(statiques, ignore_errors=True)
+
+
+def profiler(options: argparse.Namespace) -> int:
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -49,6 +63,7 @@ def main() -> int:
 
     from faireadmin.models import Agent
 
+    call_command("collectstatic", interactive=False, verbosity=0)
     client = Client()
     client.force_login(Agent.objects.get(email=f"{options.compte}@laregion.example"))
     entetes = {"HTTP_HX_REQUEST": "true"} if options.htmx else {}

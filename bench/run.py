@@ -8,9 +8,16 @@
    PostgreSQL restart while serving, on a cluster of the benchmark's own (pg_createcluster on a
    free port, dropped afterwards): the machine's shared PostgreSQL is never restarted.
 
-Prints one JSON line per page on stdout, with exactly the keys page, rps, p50_ms, p95_ms,
-errors, queries, ratio (requests/s over the baseline's, measured in the same run); the rush,
-the restart and the targets go to stderr. Exits 1 when a target is missed.
+Each read row logs in a pool of distinct users (50 agents, 20 pilotes, 5 DG) and spreads its
+requests over many objects (propositions, journées, perimeters); the writes are points
+d'étape of 20 pilotes on their own propositions and registrations of different agents on the
+open journées. The row « anonyme » is a view without login or session (/vivant/): the
+framework's own ceiling.
+
+Prints one JSON line per page on stdout, with the keys page, rps, p50_ms, p95_ms, errors,
+queries, ratio (requests/s over the baseline's, measured in the same run) and hit_ratio (the
+share of its answers served from the cache, null for a page that reads none); the rush, the
+restart and the targets go to stderr. Exits 1 when a target is missed.
 """
 
 import argparse
@@ -27,11 +34,12 @@ from charge import charger, pages, requetes_sql  # (bench/charge.py)
 from epreuves import redemarrage_postgresql, ruee, verifier_la_ruee  # (bench/epreuves.py)
 from pile import RACINE, analyser, demarrer, dire, environnement, manage, recreer_la_base
 
-# Targets (issue « Proof »), at the stress scale.
-RATIO_LECTURE, RATIO_CACHEES, RATIO_ECRITURE = 0.10, 0.25, 0.05
-P95_MAX_MS, REQUETES_SQL_MAX = 150.0, 15
+# Targets at the stress scale (issue « Rapide sous l'usage réel »; the mixed rows are to come).
+RATIO_LECTURE, RATIO_CACHEES, RATIO_ECRITURE = 0.20, 0.35, 0.05
+P95_MAX_MS, REQUETES_SQL_MAX = 150.0, 12
 CACHEES = {"tableau_de_bord", "feuille_de_route"}
 ECRITURES = {"mise_a_jour_htmx", "inscription"}
+HORS_OBJECTIF = {"baseline", "anonyme"}
 
 
 # --- Main -----------------------------------------------------------------------------------
@@ -81,8 +89,8 @@ def main() -> int:
             liste = [page for page in liste if page.nom in voulues]
         mesures = {}
         for page in liste:
-            charger(site, page, csrf, 2, options.connexions)  # warm-up: caches, connections
-            mesure = charger(site, page, csrf, options.duree, options.connexions)
+            charger(site, page, dossier, csrf, 2, options.connexions)  # warm-up
+            mesure = charger(site, page, dossier, csrf, options.duree, options.connexions)
             mesure["requetes_sql"] = requetes_sql(page)
             mesures[page.nom] = mesure
         reference = mesures["baseline"]["requetes"] / mesures["baseline"]["duree_s"]
@@ -97,9 +105,12 @@ def main() -> int:
                 "errors": m["erreurs"],
                 "queries": m["requetes_sql"],
                 "ratio": round(rps / reference, 3),
+                "hit_ratio": round(m["lues"] / (m["lues"] + m["calculees"]), 3)
+                if m["lues"] + m["calculees"]
+                else None,
             }
             print(json.dumps(ligne), flush=True)
-            if page.nom != "baseline":
+            if page.nom not in HORS_OBJECTIF:
                 seuil = (
                     RATIO_CACHEES
                     if page.nom in CACHEES
@@ -116,6 +127,13 @@ def main() -> int:
             if ligne["queries"] > REQUETES_SQL_MAX:
                 echecs.append(f"{page.nom} : {ligne['queries']} requêtes SQL > {REQUETES_SQL_MAX}")
 
+        if "anonyme" in mesures:
+            anonyme = mesures["anonyme"]["requetes"] / mesures["anonyme"]["duree_s"]
+            dire(
+                f"# Référence connectée / page anonyme : {reference / anonyme:.2f} "
+                f"({reference:.0f} contre {anonyme:.0f} req/s : la session et l'agent lus en "
+                "base à chaque requête)"
+            )
         if not options.sans_ruee:
             verifier_la_ruee(ruee(site, csrf), echecs)
         redemarrage = None if options.sans_redemarrage else redemarrage_postgresql()

@@ -2,6 +2,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -38,6 +39,23 @@ def vary_htmx(get_response: Callable[[HttpRequest], HttpResponse]):
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         patch_vary_headers(response, ("HX-Request",))
+        return response
+
+    return middleware
+
+
+def entete_du_cache(get_response: Callable[[HttpRequest], HttpResponse]):
+    """With ``CACHE_SERVER_TIMING`` (make bench), each answer says whether its cached parts
+    were all read from the cache (``Server-Timing: cache;desc=hit``) or some computed
+    (``miss``); nothing when the page reads none. Off in production: nobody needs it there."""
+    from faireadmin.cache import bilan
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if settings.FAIREADMIN["ENTETE_DU_CACHE"]:
+            servie = bilan().servie_du_cache
+            if servie is not None:
+                response["Server-Timing"] = f"cache;desc={'hit' if servie else 'miss'}"
         return response
 
     return middleware

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "faireadmin.middleware.vary_htmx",
+    "faireadmin.middleware.entete_du_cache",
     "faireadmin.middleware.session_glissante",
     "faireadmin.verrouillage.cookie_d_appareil",
 ]
@@ -341,6 +342,8 @@ LOGGING = {
 
 # --- Application --------------------------------------------------------------------------
 FAIREADMIN = {
+    # make bench: each answer tells whether it came from the cache (faireadmin.middleware).
+    "ENTETE_DU_CACHE": env.bool("CACHE_SERVER_TIMING", default=False),
     # Site address used in e-mails and calendar invitations.
     "SITE_URL": env.str("SITE_URL", default="http://127.0.0.1:8000"),
     # A proposition still in progress with no journal entry for this long is flagged, and

@@ -31,6 +31,7 @@ urlpatterns = [
     path("deconnexion/", views.deconnexion, name="deconnexion"),
     path("sante/", views.sante, name="sante"),
     path("ping/", views.ping, name="ping"),
+    path("vivant/", views.vivant, name="vivant"),
     path("admin/", admin.site.urls),
     path("", include("journees.urls")),
     path("", include("suivi.urls")),

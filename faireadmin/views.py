@@ -160,6 +160,15 @@ def ping(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_GET
+@public("la sonde de vie du processus : quelques octets, ni session ni donnée")
+def vivant(request: HttpRequest) -> HttpResponse:
+    """Liveness probe: the process answers, and reads nothing (no session, no database). Also
+    make bench's « anonyme » row, the framework's own ceiling on this machine."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+@require_GET
 @public("la sonde de supervision : des états, aucune donnée")
 def sante(request: HttpRequest) -> JsonResponse:
     """Health probe, public. 503 only when the database is down: without the broker the site

@@ -24,6 +24,7 @@ PUBLIQUES = {
     "donnees_personnelles",
     "accessibilite",
     "sante",
+    "vivant",
 }
 # Public, but only with a secret: a wrong one is a 404.
 PAR_JETON = {"calendrier_flux", "annulation_par_lien"}

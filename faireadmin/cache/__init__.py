@@ -18,7 +18,7 @@ Views do not call this package: the page-rendering helpers (``suivi/parties.py``
 """
 
 from faireadmin.cache import portees
-from faireadmin.cache.entrees import ABSENTE, ATTENTE_MAX, DUREE, en_cache, rendu
+from faireadmin.cache.entrees import ABSENTE, ATTENTE_MAX, DUREE, Bilan, bilan, en_cache, rendu
 from faireadmin.cache.redis_sans_attente import (
     PAUSE_APRES_PANNE,
     CacheIndisponibleError,
@@ -33,9 +33,11 @@ __all__ = [
     "ATTENTE_MAX",
     "DUREE",
     "PAUSE_APRES_PANNE",
+    "Bilan",
     "CacheIndisponibleError",
     "EpoqueAbsenteError",
     "RedisSansAttente",
+    "bilan",
     "en_cache",
     "en_panne",
     "invalider",

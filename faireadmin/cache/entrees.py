@@ -4,9 +4,12 @@ changes (the versions of their scopes, in their keys), or for ``DUREE`` at most.
 import logging
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_started
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -31,6 +34,42 @@ class _Absente:
 
 
 ABSENTE = _Absente()
+
+
+@dataclass
+class Bilan:
+    """What this request's entries were: read from the cache, or computed."""
+
+    lues: int = 0
+    calculees: int = 0
+
+    @property
+    def servie_du_cache(self) -> bool | None:
+        """Every entry read from the cache; None when the request read none."""
+        return None if not (self.lues or self.calculees) else not self.calculees
+
+
+_bilan: ContextVar[Bilan | None] = ContextVar("bilan_du_cache", default=None)
+
+
+def _nouveau_bilan(**kwargs: Any) -> None:
+    _bilan.set(Bilan())
+
+
+request_started.connect(_nouveau_bilan, dispatch_uid="cache:bilan")
+
+
+def bilan() -> Bilan:
+    """This request's tally (a fresh one outside a request)."""
+    return _bilan.get() or Bilan()
+
+
+def _compter(*, lue: bool) -> None:
+    if (courant := _bilan.get()) is not None:
+        if lue:
+            courant.lues += 1
+        else:
+            courant.calculees += 1
 
 
 def en_cache(
@@ -58,7 +97,9 @@ def en_cache(
             valeur = _attendre(complete)  # another process is computing it
     except Exception:
         logger.warning("Cache indisponible : calcul sans cache.", exc_info=not en_panne())
+        _compter(lue=False)
         return calcul()
+    _compter(lue=valeur is not ABSENTE)
     if valeur is ABSENTE:
         try:
             valeur = calcul()

@@ -277,3 +277,23 @@ def test_the_release_changes_with_the_sources(monkeypatch, tmp_path):
     assert reglages._version_du_code() != avant
     monkeypatch.setenv("VERSION_DU_CODE", "3c33346")
     assert reglages._version_du_code() == "3c33346"
+
+
+def test_with_the_bench_header_an_answer_says_whether_it_came_from_the_cache(
+    client_agent, programme, settings, apres_commit
+):
+    settings.FAIREADMIN = {**settings.FAIREADMIN, "ENTETE_DU_CACHE": True}
+    url = reverse("proposition", args=[programme["p1"].pk])
+    assert client_agent.get(url)["Server-Timing"] == "cache;desc=miss"  # computed
+    assert client_agent.get(url)["Server-Timing"] == "cache;desc=hit"  # every part read
+    with apres_commit():
+        services_suivi.jalon_ajouter(
+            proposition=programme["p1"],
+            titre="Charte",
+            echeance=timezone.localdate() + dt.timedelta(days=5),
+            acteur=programme["pilote_un"],
+        )
+    assert client_agent.get(url)["Server-Timing"] == "cache;desc=miss"
+    assert "Server-Timing" not in client_agent.get(reverse("mes_inscriptions"))  # reads none
+    settings.FAIREADMIN = {**settings.FAIREADMIN, "ENTETE_DU_CACHE": False}
+    assert "Server-Timing" not in client_agent.get(url)  # production

@@ -616,3 +616,10 @@ def test_ping_answers_a_few_bytes_behind_the_login(client, client_agent):
     assert Client().get(reverse("ping")).status_code == 302
     reponse = client_agent.get(reverse("ping"))
     assert (reponse.status_code, reponse.content) == (200, b"ok")
+
+
+def test_the_liveness_probe_answers_anyone_and_reads_nothing(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        reponse = client.get(reverse("vivant"))
+    assert (reponse.status_code, reponse.content) == (200, b"ok")
+    assert "sessionid" not in reponse.cookies and reponse["Cache-Control"].startswith("max-age=0")
