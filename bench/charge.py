@@ -40,6 +40,7 @@ class Page:
     nom: str
     requetes: list[Requete]
     mesure: Requete | None = None  # for counting the SQL queries of one request (else the first)
+    mixte_seulement: bool = False  # the writers of the mixed scenario, not a row of their own
 
     def fichier(self, dossier: Path) -> Path:
         chemin = dossier / f"{self.nom}.tsv"
@@ -135,25 +136,35 @@ def pages(dossier: Path) -> list[Page]:
             )
     random.Random(17).shuffle(points)
 
-    # Registrations: a different agent each request, on the journées open to registration.
+    # Registrations: a different agent each request, on the journées open to registration
+    # (other agents for the mixed scenario).
     maintenant = timezone.now()
     ouvertes = list(
         Journee.objects.filter(
             ouverture_inscriptions__lte=maintenant, cloture_inscriptions__gt=maintenant
         ).order_by("date")[:10]
     )
-    inscriptions = []
-    candidats = stress.order_by("pk")[AGENTS : AGENTS + 6000]
     deja = set(
         Inscription.objects.filter(journee__in=ouvertes).values_list("agent_id", "journee_id")
     )
-    for rang, agent in enumerate(candidats):
-        journee = ouvertes[rang % len(ouvertes)]
-        if (agent.pk, journee.pk) not in deja:
-            inscriptions.append(
-                Requete("POST", f"/journees/{journee.pk}/inscription/", session(agent), htmx=True)
-            )
-    mesure_inscription = inscriptions.pop()
+
+    def inscriptions(debut: int, nombre: int) -> list[Requete]:
+        return [
+            Requete("POST", f"/journees/{journee.pk}/inscription/", session(agent), htmx=True)
+            for rang, agent in enumerate(stress.order_by("pk")[debut : debut + nombre])
+            if (agent.pk, (journee := ouvertes[rang % len(ouvertes)]).pk) not in deja
+        ]
+
+    en_charge = inscriptions(AGENTS, 6000)
+    mesure_inscription = en_charge.pop()
+    # The mixed scenario's writes: points d'étape and registrations 40 % each, ticks 20 %.
+    presences = _emargement(stress, AGENTS + 8000)
+    ecritures = (
+        (points * (400 // max(1, len(points)) + 1))[:400]
+        + inscriptions(AGENTS + 6000, 400)
+        + presences[:200]
+    )
+    random.Random(19).shuffle(ecritures)
 
     return [
         Page("baseline", [Requete("GET", "/ping/", s) for s in agents]),
@@ -169,28 +180,90 @@ def pages(dossier: Path) -> list[Page]:
         ),
         Page("tableau_de_bord", _croiser(dg, perimetres)),
         Page("mise_a_jour_htmx", points),
-        Page("inscription", inscriptions, mesure=mesure_inscription),
+        Page("inscription", en_charge, mesure=mesure_inscription),
+        Page("mixte:ecritures", ecritures, mixte_seulement=True),
     ]
 
 
-def charger(site: str, page: Page, dossier: Path, csrf: str, duree: int, connexions: int) -> dict:
+def _emargement(stress, debut: int, nombre: int = 300) -> list[Requete]:
+    """Attendance ticks by the Lab' on a journée of today (made for the measure), present and
+    absent in turn."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from faireadmin.models import Agent
+    from journees.models import Inscription, Journee
+
+    maintenant = timezone.now()
+    journee = Journee.objects.create(
+        phase="explorer",
+        titre="Journée de l'émargement (mesure)",
+        date=timezone.localdate(),
+        ville="Toulouse",
+        lieu="Hôtel de Région",
+        capacite=nombre,
+        ouverture_inscriptions=maintenant - dt.timedelta(days=10),
+        cloture_inscriptions=maintenant - dt.timedelta(hours=1),
+    )
+    inscrites = Inscription.objects.bulk_create(
+        Inscription(agent=agent, journee=journee, statut=Inscription.Statut.CONFIRMEE)
+        for agent in stress.order_by("pk")[debut : debut + nombre]
+    )
+    lab = session(Agent.objects.get(email="lab@laregion.example"))
+    return [
+        Requete(
+            "POST",
+            f"/journees/{journee.pk}/organisation/emargement/{inscription.pk}/",
+            lab,
+            {"presence": "present" if rang % 2 else "absent"},
+            htmx=True,
+        )
+        for rang, inscription in enumerate(inscrites * 4)
+    ]
+
+
+def lancer(
+    site: str,
+    page: Page,
+    dossier: Path,
+    csrf: str,
+    duree: int,
+    connexions: int,
+    *,
+    delai_ms: int = 0,
+) -> subprocess.Popen:
+    """wrk on ``page``, in its own process (several run at once in the mixed scenario);
+    ``delai_ms``: each connection waits this long between its requests (a writer's pace)."""
+    fils = min(FILS_WRK, connexions)
     env = {
         **os.environ,
         "BENCH_REQUETES": str(page.fichier(dossier)),
         "BENCH_CSRF": csrf,
-        "BENCH_FILS": str(FILS_WRK),
+        "BENCH_FILS": str(fils),
+        "BENCH_DELAI_MS": str(delai_ms),
     }
-    resultat = subprocess.run(
+    return subprocess.Popen(
         [
-            *("wrk", f"-t{FILS_WRK}", f"-c{connexions}", f"-d{duree}s", "--timeout", "5s"),
+            *("wrk", f"-t{fils}", f"-c{connexions}", f"-d{duree}s", "--timeout", "5s"),
             *("-s", str(LUA), site + "/"),
         ],
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=True,
     )
-    return json.loads(resultat.stdout.strip().splitlines()[-1])
+
+
+def resultat(processus: subprocess.Popen) -> dict:
+    sortie, erreurs = processus.communicate()
+    if processus.returncode:
+        raise RuntimeError(f"wrk : {erreurs}")
+    return json.loads(sortie.strip().splitlines()[-1])
+
+
+def charger(site: str, page: Page, dossier: Path, csrf: str, duree: int, connexions: int) -> dict:
+    return resultat(lancer(site, page, dossier, csrf, duree, connexions))
 
 
 def requetes_sql(page: Page) -> int:

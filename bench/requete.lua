@@ -5,7 +5,7 @@
 -- object when done, with how many answers said they came from the cache (Server-Timing).
 --
 -- Environment: BENCH_REQUETES (the file), BENCH_CSRF (the CSRF cookie and header),
--- BENCH_FILS (wrk's thread count).
+-- BENCH_FILS (wrk's thread count), BENCH_DELAI_MS (a pause between requests, or 0).
 
 local csrf = os.getenv("BENCH_CSRF") or ""
 local fichier = os.getenv("BENCH_REQUETES")
@@ -30,6 +30,14 @@ lues = 0
 calculees = 0
 local rang = 0
 local pas = 1
+
+-- A writer's pace: each connection waits this long between its requests.
+local delai = tonumber(os.getenv("BENCH_DELAI_MS") or "0")
+if delai > 0 then
+  function delay()
+    return delai
+  end
+end
 
 function setup(fil)
   compte_fils = compte_fils + 1

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from charge import charger, pages, requetes_sql  # (bench/charge.py)
+from charge import charger, lancer, pages, requetes_sql, resultat  # (bench/charge.py)
 from epreuves import redemarrage_postgresql, ruee, verifier_la_ruee  # (bench/epreuves.py)
 from pile import RACINE, analyser, demarrer, dire, environnement, manage, recreer_la_base
 
@@ -40,6 +40,19 @@ P95_MAX_MS, REQUETES_SQL_MAX = 150.0, 12
 CACHEES = {"tableau_de_bord", "feuille_de_route"}
 ECRITURES = {"mise_a_jour_htmx", "inscription"}
 HORS_OBJECTIF = {"baseline", "anonyme"}
+# The mixed scenario: readers on every read page at once, in these proportions (connections),
+# while writers post at about PART_ECRITURES of the requests.
+LECTEURS = {
+    "accueil": 1,
+    "journees": 1,
+    "journee": 1,
+    "feuille_de_route": 1,
+    "espace_pilote": 1,
+    "proposition": 2,
+    "tableau_de_bord": 1,
+}
+PART_ECRITURES = 0.05
+RATIO_MIXTE_LECTURE, RATIO_MIXTE_ECRITURE, HIT_RATIO_MIXTE = 0.15, 0.08, 0.8
 
 
 # --- Main -----------------------------------------------------------------------------------
@@ -88,13 +101,13 @@ def main() -> int:
             voulues = {"baseline", *options.pages.split(",")}
             liste = [page for page in liste if page.nom in voulues]
         mesures = {}
-        for page in liste:
+        for page in (p for p in liste if not p.mixte_seulement):
             charger(site, page, dossier, csrf, 2, options.connexions)  # warm-up
             mesure = charger(site, page, dossier, csrf, options.duree, options.connexions)
             mesure["requetes_sql"] = requetes_sql(page)
             mesures[page.nom] = mesure
         reference = mesures["baseline"]["requetes"] / mesures["baseline"]["duree_s"]
-        for page in liste:
+        for page in (p for p in liste if not p.mixte_seulement):
             m = mesures[page.nom]
             rps = m["requetes"] / m["duree_s"]
             ligne = {
@@ -127,6 +140,11 @@ def main() -> int:
             if ligne["queries"] > REQUETES_SQL_MAX:
                 echecs.append(f"{page.nom} : {ligne['queries']} requêtes SQL > {REQUETES_SQL_MAX}")
 
+        if all(nom in mesures for nom in LECTEURS):
+            mixte(
+                site, liste, dossier, csrf, options.duree, options.connexions, mesures, reference,
+                echecs,
+            )  # fmt: skip
         if "anonyme" in mesures:
             anonyme = mesures["anonyme"]["requetes"] / mesures["anonyme"]["duree_s"]
             dire(
@@ -153,6 +171,75 @@ def main() -> int:
         shutil.rmtree(dossier, ignore_errors=True)
         shutil.rmtree(statiques, ignore_errors=True)
     return conclure(echecs)
+
+
+def _ligne(nom: str, m: dict, requetes: int | None, ratio: float) -> dict:
+    rps = m["requetes"] / m["duree_s"]
+    return {
+        "page": nom,
+        "rps": round(rps, 1),
+        "p50_ms": round(m["p50_ms"], 1),
+        "p95_ms": round(m["p95_ms"], 1),
+        "errors": m["erreurs"],
+        "queries": requetes,
+        "ratio": round(ratio, 3),
+        "hit_ratio": round(m["lues"] / (m["lues"] + m["calculees"]), 3)
+        if m["lues"] + m["calculees"]
+        else None,
+    }
+
+
+def mixte(
+    site, liste, dossier, csrf, duree: int, connexions: int, mesures: dict, reference: float, echecs
+) -> None:
+    """Every read page at once (LECTEURS), and the writers in the same run, paced to about
+    PART_ECRITURES of the requests. A page's ratio: its requests/s per connection over the
+    read-only baseline's per connection (the server's time is shared by every connection)."""
+    par_nom = {page.nom: page for page in liste}
+    ecrivains = par_nom["mixte:ecritures"]
+    # Pace: the readers alone for 2 s (also a warm-up), then the writes that make
+    # PART_ECRITURES of the whole at that rate.
+    seuls = [lancer(site, par_nom[nom], dossier, csrf, 2, c) for nom, c in LECTEURS.items()]
+    lectures = sum(r["requetes"] / r["duree_s"] for r in map(resultat, seuls))
+    voulues = PART_ECRITURES / (1 - PART_ECRITURES) * lectures  # writes per second
+    service_ms = (
+        1000
+        * mesures["mise_a_jour_htmx"]["duree_s"]
+        / mesures["mise_a_jour_htmx"]["requetes"]
+        * connexions
+    )
+    delai = max(0, int(1000 / voulues - service_ms)) if voulues else 0
+    processus = {
+        nom: lancer(site, par_nom[nom], dossier, csrf, duree, c) for nom, c in LECTEURS.items()
+    }
+    processus["mixte:ecritures"] = lancer(site, ecrivains, dossier, csrf, duree, 1, delai_ms=delai)
+    resultats = {nom: resultat(p) for nom, p in processus.items()}
+    par_connexion = reference / connexions  # the read-only baseline, per connection
+    total = sum(r["requetes"] for r in resultats.values())
+    part = resultats["mixte:ecritures"]["requetes"] / total if total else 0
+    for nom, c in LECTEURS.items():
+        m = resultats[nom]
+        ligne = _ligne(f"mixte:{nom}", m, None, m["requetes"] / m["duree_s"] / c / par_connexion)
+        print(json.dumps(ligne), flush=True)
+        if ligne["ratio"] < RATIO_MIXTE_LECTURE:
+            echecs.append(f"{ligne['page']} : ratio {ligne['ratio']} < {RATIO_MIXTE_LECTURE}")
+        if ligne["errors"]:
+            echecs.append(f"{ligne['page']} : {ligne['errors']} erreur(s)")
+        if ligne["hit_ratio"] is not None and ligne["hit_ratio"] < HIT_RATIO_MIXTE:
+            echecs.append(f"{ligne['page']} : hit_ratio {ligne['hit_ratio']} < {HIT_RATIO_MIXTE}")
+    m = resultats["mixte:ecritures"]
+    # A writer waits between its requests: its rate says nothing of its cost, its latency does.
+    cout = m["p50_ms"] / 1000
+    ligne = _ligne("mixte:ecritures", m, None, (1 / cout if cout else 0) / par_connexion)
+    print(json.dumps(ligne), flush=True)
+    dire(
+        f"# Scénario mixte : {total} requêtes, dont {part:.1%} d'écritures (voulu : "
+        f"{PART_ECRITURES:.0%} ; 40 % de points d'étape, 40 % d'inscriptions, 20 % de présences)"
+    )
+    if ligne["ratio"] < RATIO_MIXTE_ECRITURE:
+        echecs.append(f"mixte:ecritures : ratio {ligne['ratio']} < {RATIO_MIXTE_ECRITURE}")
+    if ligne["errors"]:
+        echecs.append(f"mixte:ecritures : {ligne['errors']} erreur(s)")
 
 
 def conclure(echecs: list[str]) -> int:
