@@ -332,18 +332,5 @@ def _lisible(champ: str, valeur: object) -> str:
 
 
 # The direction générale's stored data (reports, month-end states), in its own module; imported
-# here so that Django registers them with the suivi app.
-from suivi.dg.models import EtatMensuel, Rapport, TypeRapport  # noqa: E402
-
-__all__ = [
-    "EtatMensuel",
-    "Jalon",
-    "MeteoProposition",
-    "PointAvancement",
-    "Proposition",
-    "PropositionQuerySet",
-    "Rapport",
-    "RetourTest",
-    "StatutProposition",
-    "TypeRapport",
-]
+# here so that Django registers them with the suivi app, and importable from here.
+from suivi.dg.models import EtatMensuel, Rapport, TypeRapport  # noqa: E402, F401

@@ -4,9 +4,10 @@
 (``portees.py``: the programme, all propositions, one sujet, one proposition, the journées,
 the registrations); its key carries their versions (``versions.py``). A change moves the
 scopes it touches on once its transaction has committed (each scope once per transaction,
-in one statement): the next request computes afresh, and the old entries are simply never
-read again (they expire within ``DUREE``). The keys also carry the code's release
-(``KEY_PREFIX``, see settings): a deployment never serves HTML rendered by the old code.
+the scopes of one call in one statement): the next request computes afresh, and the old
+entries are simply never read again (they expire within ``DUREE``). The keys also carry the
+code's release (``KEY_PREFIX``, see settings): a deployment never serves HTML rendered by the
+old code.
 
 **Redis that fails costs nothing** (``redis_sans_attente.py``): pages are then computed
 without the cache, as if it did not exist. The cache is Redis in production (its own

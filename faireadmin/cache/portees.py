@@ -19,6 +19,7 @@ Scope              What it holds                                Moved by
 ``journees``       the journées themselves (title, date,        ``journee_changee``
                    place, capacity, sujets, bilan)
 ``inscriptions``   every registration (participation figures)   ``inscriptions_changees``
+(both above)       an agent erased                              ``agent_anonymise``
 =================  ===========================================  ==============================
 
 So a registration leaves the proposition pages, the feuille de route and the journées list
@@ -38,9 +39,9 @@ PROPOSITIONS = "propositions"
 JOURNEES = "journees"
 INSCRIPTIONS = "inscriptions"
 # Read together, in the first query of a request (an object's scope is read when needed).
-GLOBALES = frozenset({PROGRAMME, PROPOSITIONS, JOURNEES, INSCRIPTIONS})
-# What the direction générale's figures and dashboard are made of.
-FIGURES_DG = (PROGRAMME, PROPOSITIONS, JOURNEES, INSCRIPTIONS)
+GLOBALES = (PROGRAMME, PROPOSITIONS, JOURNEES, INSCRIPTIONS)
+# What the direction générale's figures and dashboard are made of: all of them.
+FIGURES_DG = GLOBALES
 
 
 def sujet(pk: int) -> str:
@@ -84,13 +85,20 @@ def inscriptions_changees() -> None:
     _invalider(INSCRIPTIONS)
 
 
+def agent_anonymise() -> None:
+    """An agent erased: their name wherever it was shown, their registrations' private needs."""
+    _invalider(PROGRAMME, INSCRIPTIONS)
+
+
 # Saves that change nothing a page shows: a login stamps the agent's last_login.
 CHAMPS_SANS_EFFET = frozenset({"last_login"})
 
 
 def sans_effet(champs: Iterable[str] | None) -> bool:
     """A save of only these fields (``update_fields``) changes nothing cached."""
-    return bool(champs) and set(champs or ()) <= CHAMPS_SANS_EFFET
+    if not champs:
+        return False
+    return set(champs) <= CHAMPS_SANS_EFFET
 
 
 def relier(modele: type[Model], changement: Callable[..., None], *, relations: bool = True) -> None:

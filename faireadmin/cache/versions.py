@@ -52,7 +52,7 @@ def version(*portees: str) -> str:
     manquantes = {VersionCache.EPOQUE, *portees} - connus.keys()
     if manquantes:
         if lus is not None and VersionCache.EPOQUE in manquantes:
-            manquantes |= GLOBALES  # the first read of the request reads them all at once
+            manquantes |= set(GLOBALES)  # the first read of the request reads them all at once
         numeros = dict(
             VersionCache.objects.filter(portee__in=sorted(manquantes)).values_list(
                 "portee", "numero"

@@ -152,8 +152,7 @@ def agent_anonymiser(
     _caviarder_les_traces(agent, ancien_email, ancien_nom)
     # The pages that named them (pilotes, journal authors), cached or not, are stale from the
     # commit on: said here, not left to the signals of the rows above.
-    portees.programme_change()  # every cached entry that names an agent is made of it
-    portees.inscriptions_changees()
+    portees.agent_anonymise()
     audit.consigner(
         EvenementSecurite.Nature.ANONYMISATION,
         agent=acteur,
