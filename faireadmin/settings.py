@@ -373,6 +373,9 @@ FAIREADMIN = {
     "JOURS_CONSERVATION_JOURNAL_SECURITE": env.int(
         "JOURS_CONSERVATION_JOURNAL_SECURITE", default=365
     ),
+    # The dashboard's figures (they say their time) are computed at most this often under a
+    # stream of writes: a change shows on it within this many seconds (suivi/dg/parties.py).
+    "SECONDES_FRAICHEUR_TABLEAU_DE_BORD": env.int("SECONDES_FRAICHEUR_TABLEAU_DE_BORD", default=30),
     # Display caps: how many elements a list shows before saying how many others there are
     # (templates read them as ``plafonds``, see faireadmin/context_processors.py).
     # The dashboard's « À arbitrer »: propositions in orage, and overdue milestones, each.

@@ -34,6 +34,24 @@ def apres_commit(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def plus_tard(monkeypatch, settings):
+    """``plus_tard()``: the cache's clock moves past the dashboard's freshness (or by the
+    seconds given), as if the reader came back later (``faireadmin.cache.entrees.horloge``)."""
+    import time
+
+    from faireadmin.cache import entrees
+
+    decalage = [0.0]
+    monkeypatch.setattr(entrees, "horloge", lambda: time.time() + decalage[0])
+
+    def avancer(secondes: float | None = None) -> None:
+        fraicheur = settings.FAIREADMIN["SECONDES_FRAICHEUR_TABLEAU_DE_BORD"]
+        decalage[0] += fraicheur + 1 if secondes is None else secondes
+
+    return avancer
+
+
+@pytest.fixture
 def agent(db):
     from tests.factories import AgentFactory
 

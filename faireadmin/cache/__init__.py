@@ -19,7 +19,17 @@ Views do not call this package: the page-rendering helpers (``suivi/parties.py``
 """
 
 from faireadmin.cache import portees
-from faireadmin.cache.entrees import ABSENTE, ATTENTE_MAX, DUREE, Bilan, bilan, en_cache, rendu
+from faireadmin.cache.entrees import (
+    ABSENTE,
+    ATTENTE_MAX,
+    DUREE,
+    Bilan,
+    bilan,
+    en_cache,
+    en_cache_par_objet,
+    rendu,
+    rendus,
+)
 from faireadmin.cache.redis_sans_attente import (
     PAUSE_APRES_PANNE,
     CacheIndisponibleError,
@@ -27,7 +37,7 @@ from faireadmin.cache.redis_sans_attente import (
     en_panne,
     repartir,
 )
-from faireadmin.cache.versions import EpoqueAbsenteError, invalider, version
+from faireadmin.cache.versions import EpoqueAbsenteError, invalider, version, versions
 
 __all__ = [
     "ABSENTE",
@@ -40,10 +50,13 @@ __all__ = [
     "RedisSansAttente",
     "bilan",
     "en_cache",
+    "en_cache_par_objet",
     "en_panne",
     "invalider",
     "portees",
     "rendu",
+    "rendus",
     "repartir",
     "version",
+    "versions",
 ]

@@ -3,7 +3,7 @@ changes (the versions of their scopes, in their keys), or for ``DUREE`` at most.
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from faireadmin.cache.redis_sans_attente import en_panne
-from faireadmin.cache.versions import EpoqueAbsenteError, version
+from faireadmin.cache.versions import EpoqueAbsenteError, versions
 from faireadmin.context_processors import reglages
 
 logger = logging.getLogger("faireadmin.cache")
@@ -27,6 +27,10 @@ ATTENTE_MAX = 10.0
 PAS_D_ATTENTE = 0.05
 
 T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+
+# The clock of ``fraicheur`` (wall time: shared by every process; the tests move it).
+horloge = time.time
 
 
 class _Absente:
@@ -64,47 +68,75 @@ def bilan() -> Bilan:
     return _bilan.get() or Bilan()
 
 
-def _compter(*, lue: bool) -> None:
+def _compter(*, lues: int = 0, calculees: int = 0) -> None:
     if (courant := _bilan.get()) is not None:
-        if lue:
-            courant.lues += 1
-        else:
-            courant.calculees += 1
+        courant.lues += lues
+        courant.calculees += calculees
 
 
 def en_cache(
-    cle: str, calcul: Callable[[], T], *, portees: Iterable[str], partage: bool = True
+    cle: str,
+    calcul: Callable[[], T],
+    *,
+    portees: Iterable[str],
+    partage: bool = True,
+    fraicheur: int = 0,
+    tolerees: Iterable[str] = (),
 ) -> T:
     """``calcul()``, cached until the data of ``portees`` changes (or for an hour at most).
     Without a working cache, computed every time. ``partage``: while one process computes it,
     the others wait for its result (an expensive entry); otherwise each computes it (a cheap
-    one). A result of None is kept like any other."""
+    one). ``fraicheur``: after a change of the ``tolerees`` scopes only, the latest result is
+    still served while it is at most that many seconds old (figures that say when they were
+    computed: under a stream of writes, an expensive entry is computed at most that often);
+    a change of its other scopes (names, an erased agent) shows at once. A result of None is
+    kept like any other."""
     portees = tuple(portees)
     if not portees:
         raise ValueError(f"en_cache({cle!r}) : nommez les portées dont l'entrée est faite.")
+    tolerees = set(tolerees)
+    if (fraicheur and not tolerees) or not tolerees <= set(portees):
+        raise ValueError(f"en_cache({cle!r}) : la fraîcheur tolère certaines de ses portées.")
+    exactes = tuple(p for p in portees if p not in tolerees)
     try:
-        complete = f"{cle}:v{version(*portees)}"
+        numero, exact = versions(portees, exactes)
     except EpoqueAbsenteError:
         logger.warning("Époque du cache absente : calcul sans cache.")
         return calcul()
+    complete = f"{cle}:v{numero}"
+    # The latest result whatever the tolerated scopes' versions, with its time.
+    recente = f"{cle}:r{exact}" if fraicheur else None
+    ancienne: Any = ABSENTE
     try:
-        valeur: Any = cache.get(complete, ABSENTE)
+        if recente is None:
+            valeur: Any = cache.get(complete, ABSENTE)
+        else:
+            lues = cache.get_many([complete, recente])
+            valeur = lues.get(complete, ABSENTE)
+            if valeur is ABSENTE and recente in lues:
+                instant, ancienne = lues[recente]
+                if horloge() - instant <= fraicheur:
+                    valeur = ancienne
         if (
             valeur is ABSENTE
             and partage
             and not cache.add(f"{complete}:calcul", 1, timeout=int(ATTENTE_MAX))
         ):
-            valeur = _attendre(complete)  # another process is computing it
+            # Another process is computing it: its latest result meanwhile, else wait.
+            valeur = ancienne if ancienne is not ABSENTE else _attendre(complete)
     except Exception:
         logger.warning("Cache indisponible : calcul sans cache.", exc_info=not en_panne())
-        _compter(lue=False)
+        _compter(calculees=1)
         return calcul()
-    _compter(lue=valeur is not ABSENTE)
+    _compter(lues=int(valeur is not ABSENTE), calculees=int(valeur is ABSENTE))
     if valeur is ABSENTE:
         try:
             valeur = calcul()
             try:
-                cache.set(complete, valeur, timeout=DUREE)
+                if recente is None:
+                    cache.set(complete, valeur, timeout=DUREE)
+                else:
+                    cache.set_many({complete: valeur, recente: (horloge(), valeur)}, DUREE)
             except Exception:
                 logger.warning("Cache indisponible : résultat non conservé.")
         finally:
@@ -116,6 +148,53 @@ def en_cache(
     return valeur
 
 
+def en_cache_par_objet(
+    prefixe: str,
+    objets: Sequence[K],
+    calcul: Callable[[list[K]], Mapping[K, T]],
+    *,
+    portees: Callable[[K], Iterable[str]],
+) -> dict[K, T]:
+    """The entry of each of ``objets`` (a page made of one part per sujet, per journée…),
+    each cached until the data of its ``portees(objet)`` changes: a change on one object
+    leaves the others' entries cached. ``calcul(manquants)`` computes the missing ones at
+    once (each process its own: a part is cheap). One query for every version, one round
+    trip to Redis to read the entries, one to keep the new ones. An object ``calcul`` leaves
+    out (deleted meanwhile) is left out of the result."""
+    objets = list(dict.fromkeys(objets))
+    if not objets:
+        return {}
+    groupes = [tuple(portees(objet)) for objet in objets]
+    if not all(groupes):
+        raise ValueError(f"en_cache_par_objet({prefixe!r}) : nommez les portées de chaque objet.")
+    try:
+        cles = {
+            objet: f"{prefixe}:{objet}:v{numero}"
+            for objet, numero in zip(objets, versions(*groupes), strict=True)
+        }
+    except EpoqueAbsenteError:
+        logger.warning("Époque du cache absente : calcul sans cache.")
+        return dict(calcul(objets))
+    try:
+        lues = cache.get_many(list(cles.values()))
+    except Exception:
+        logger.warning("Cache indisponible : calcul sans cache.", exc_info=not en_panne())
+        lues = {}
+        cles = {}
+    trouves = {objet: lues[cle] for objet, cle in cles.items() if cle in lues}
+    manquants = [objet for objet in objets if objet not in trouves]
+    _compter(lues=len(trouves), calculees=len(manquants))
+    if manquants:
+        nouveaux = dict(calcul(manquants))
+        if cles:
+            try:
+                cache.set_many({cles[o]: nouveaux[o] for o in manquants if o in nouveaux}, DUREE)
+            except Exception:
+                logger.warning("Cache indisponible : résultats non conservés.")
+        trouves |= nouveaux
+    return {objet: trouves[objet] for objet in objets if objet in trouves}
+
+
 def rendu(
     cle: str | None,
     template: str,
@@ -123,21 +202,56 @@ def rendu(
     *,
     portees: Iterable[str] = (),
     partage: bool = True,
+    fraicheur: int = 0,
+    tolerees: Iterable[str] = (),
 ) -> SafeString:
     """A part of a page, rendered once until the data of ``portees`` changes (``en_cache``,
-    with ``partage``), or every time when ``cle`` is None. It is rendered without the
-    request: it must read nothing of the user, and hold no form that posts (no CSRF token).
-    ``contexte()`` is only called when the part has to be rendered."""
+    with ``partage``, ``fraicheur`` and ``tolerees``), or every time when ``cle`` is None.
+    It is rendered without the request: it must read nothing of the user, and hold no form
+    that posts (no CSRF token). ``contexte()`` is only called when it has to be rendered."""
 
     def rendre() -> str:
-        return str(render_to_string(template, reglages() | contexte()))
+        return _rendre(template, contexte())
 
     html = (
         rendre()
         if cle is None
-        else en_cache(f"rendu:{cle}", rendre, portees=portees, partage=partage)
+        else en_cache(
+            f"rendu:{cle}",
+            rendre,
+            portees=portees,
+            partage=partage,
+            fraicheur=fraicheur,
+            tolerees=tolerees,
+        )
     )
     return mark_safe(html)  # noqa: S308 (our own templates, rendered with autoescaping)
+
+
+def rendus(
+    prefixe: str,
+    objets: Sequence[K],
+    template: str,
+    contextes: Callable[[list[K]], Mapping[K, dict[str, Any]]],
+    *,
+    portees: Callable[[K], Iterable[str]],
+) -> dict[K, SafeString]:
+    """The part of each of ``objets`` (``en_cache_par_objet``), rendered with ``template``
+    from ``contextes(manquants)``, under the same rules as ``rendu``."""
+
+    def rendre(manquants: list[K]) -> dict[K, str]:
+        return {objet: _rendre(template, c) for objet, c in contextes(manquants).items()}
+
+    return {
+        objet: mark_safe(html)  # noqa: S308 (our own templates, rendered with autoescaping)
+        for objet, html in en_cache_par_objet(
+            f"rendu:{prefixe}", objets, rendre, portees=portees
+        ).items()
+    }
+
+
+def _rendre(template: str, contexte: dict[str, Any]) -> str:
+    return str(render_to_string(template, reglages() | contexte))
 
 
 def _attendre(complete: str) -> Any:

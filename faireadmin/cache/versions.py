@@ -45,11 +45,17 @@ def version(*portees: str) -> str:
     """The version of the data made of ``portees``, as it goes into keys: the epoch of the
     database (a database created again under the same Redis never meets the entries of the
     old one), then the number of each scope (0 until its first change), in the given order."""
+    return versions(portees)[0]
+
+
+def versions(*groupes: tuple[str, ...]) -> list[str]:
+    """The versions of several entries at once (``groupes``: the scopes of each), in one
+    query for every scope this request has not read yet."""
     from faireadmin.models import VersionCache
 
     lus = _lus.get()
     connus = lus if lus is not None else {}
-    manquantes = {VersionCache.EPOQUE, *portees} - connus.keys()
+    manquantes = {VersionCache.EPOQUE, *(p for groupe in groupes for p in groupe)} - connus.keys()
     if manquantes:
         if lus is not None and VersionCache.EPOQUE in manquantes:
             manquantes |= set(GLOBALES)  # the first read of the request reads them all at once
@@ -63,7 +69,7 @@ def version(*portees: str) -> str:
             raise EpoqueAbsenteError("Époque du cache absente (voir la migration faireadmin 0008).")
         if lus is not None:
             lus.update(connus)
-    return ".".join(str(connus[p]) for p in (VersionCache.EPOQUE, *portees))
+    return [".".join(str(connus[p]) for p in (VersionCache.EPOQUE, *g)) for g in groupes]
 
 
 def _avancer(portees: Iterable[str]) -> None:

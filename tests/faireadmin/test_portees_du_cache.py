@@ -106,7 +106,7 @@ def test_a_change_on_one_proposition_leaves_the_others_and_the_journees_list_cac
 
 
 def test_a_registration_leaves_the_propositions_and_journees_cached_not_the_figures(
-    client_agent, agent, dg, programme, calculs, apres_commit
+    client_agent, agent, dg, programme, calculs, apres_commit, plus_tard
 ):
     p = programme
     _page(client_agent, "proposition", p["p1"].pk)
@@ -121,8 +121,15 @@ def test_a_registration_leaves_the_propositions_and_journees_cached_not_the_figu
     _page(client_agent, "feuille_de_route")
     _page(client_agent, "journees")
     assert dict(calculs) == lus  # nothing computed again
+    # The figures count registrations: within their freshness, the latest ones…
+    assert parties_dg.chiffres(*_perimetre_et_periode()) == avant
+    assert calculs["indicateurs"] == 1
+    plus_tard(parties_dg.fraicheur() - 1)
+    assert parties_dg.chiffres(*_perimetre_et_periode()) == avant
+    plus_tard(2)  # … then computed again, once
     apres = parties_dg.chiffres(*_perimetre_et_periode())
-    assert calculs["indicateurs"] == 2  # the figures count registrations
+    assert parties_dg.chiffres(*_perimetre_et_periode()) == apres
+    assert calculs["indicateurs"] == 2
     assert apres["participation"]["inscrits"] == avant["participation"]["inscrits"] + 1
 
 
@@ -208,16 +215,31 @@ def test_inscriptions_moving_the_waiting_list_moves_their_scope(lab, apres_commi
     assert cache.version(INSCRIPTIONS) != avant
 
 
-def test_inscriptions_the_dashboard_counts_a_registration_at_once(
-    client, dg, programme, apres_commit
+def test_inscriptions_the_dashboard_counts_a_registration_within_its_freshness(
+    client, dg, agent, programme, apres_commit, plus_tard
 ):
     client.force_login(dg)
     passee = JourneeFactory(date=timezone.localdate() - dt.timedelta(days=3), ville="Rodez")
     avant = _page(client, "tableau_de_bord")
+    assert "calculés le" in avant and "une modification y paraît en 30 secondes au plus" in avant
     with apres_commit():
-        InscriptionFactory(journee=passee, statut="confirmee", presence="present")
+        InscriptionFactory(journee=passee, agent=agent, statut="confirmee", presence="present")
+    assert _page(client, "tableau_de_bord") == avant  # the figures of a moment ago, dated
+    plus_tard()
     apres = _page(client, "tableau_de_bord")
     assert apres != avant and "Rodez" in apres
+
+
+def test_programme_a_renamed_sujet_shows_at_once_even_on_the_dashboard(
+    client, dg, programme, apres_commit
+):
+    """The freshness tolerates the propositions, journées and registrations only."""
+    client.force_login(dg)
+    assert "Accueil des nouveaux" in _page(client, "tableau_de_bord")
+    with apres_commit():
+        programme["un"].titre = "Accueil des arrivants"
+        programme["un"].save()
+    assert "Accueil des arrivants" in _page(client, "tableau_de_bord")
 
 
 # --- Shared entries hold nothing of the user --------------------------------------------------
