@@ -54,12 +54,16 @@ class FaireAdminConfig(AppConfig):
         )
 
     def _cache(self) -> None:
+        from django.contrib.auth.models import Group
+
         from faireadmin.cache import portees
         from faireadmin.models import Agent, Direction
 
-        def agent_change(agent: Agent, *, created: bool) -> None:
+        def agent_change(agent: Agent | Group, *, created: bool) -> None:
             if not created:  # a new agent is nobody's pilote and registered nowhere yet
                 portees.programme_change()
 
-        portees.relier(Agent, agent_change, relations=False)  # groups: the roles, not pages
+        # Its groups too: the roles of the navigation are cached (sujets/parties.py).
+        portees.relier(Agent, agent_change)
+        portees.relier(Group, agent_change)
         portees.relier(Direction, lambda direction, **_: portees.programme_change())

@@ -7,6 +7,7 @@ programme. Each figure comes with the number of propositions it averages.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -70,6 +72,51 @@ def axes_du_programme() -> QuerySet[Axe]:
         Axe.objects.annotate(**_avancement("sujets__propositions__"))
         .prefetch_related(Prefetch("sujets", queryset=_sujets_avec_avancement()))
         .order_by("numero")
+    )
+
+
+@dataclass(frozen=True)
+class PlanDuProgramme:
+    """The axes in order, the ids of each one's sujets in order, and the programme's counts
+    that do not depend on the propositions."""
+
+    axes: list[tuple[Axe, list[int]]]
+    sujets: int
+    pilotes: int
+
+
+def plan_du_programme() -> PlanDuProgramme:
+    axes = list(
+        Axe.objects.prefetch_related(
+            Prefetch(
+                "sujets", queryset=Sujet.objects.only("id", "axe_id").order_by("ordre", "titre")
+            )
+        ).order_by("numero")
+    )
+    return PlanDuProgramme(
+        axes=[(axe, [sujet.pk for sujet in axe.sujets.all()]) for axe in axes],
+        sujets=Sujet.objects.count(),
+        pilotes=Pilotage.objects.values("agent").distinct().count(),
+    )
+
+
+def sujets_du_programme(*, ids: Iterable[int]) -> list[Sujet]:
+    """The sujets ``ids`` (in the programme's order), each with its progress
+    (``avancement_moyen``, ``propositions_comptees``), the sum of the progress it averages
+    (``somme_avancement``: an axe's or the programme's mean is made of its sujets') and its
+    propositions not abandoned (``propositions_vivantes``), its axe and its pilotes."""
+    comptee = Q(propositions__statut__in=Proposition.STATUTS_COMPTES)
+    return list(
+        _sujets_avec_avancement()
+        .filter(pk__in=list(ids))
+        .select_related("axe")
+        .annotate(
+            somme_avancement=Sum("propositions__avancement", filter=comptee, default=0),
+            propositions_vivantes=Count(
+                "propositions", filter=~Q(propositions__statut=Proposition.Statut.ABANDONNEE)
+            ),
+        )
+        .order_by("axe__numero", "ordre", "titre")
     )
 
 
@@ -237,13 +284,15 @@ class SujetSuivi:
 def sujets_du_pilote(*, agent: Agent) -> list[SujetSuivi]:
     """The sujets the agent pilots, with progress, co-pilotes and their propositions to follow
     (counted, and listed in lifecycle order unless folded: see ``_sujets_suivis``)."""
-    sujets = list(
-        Sujet.objects.filter(pilotages__agent=agent)
-        .select_related("axe")
-        .annotate(**_avancement("propositions__"))
-        .prefetch_related(_pilotages())
-        .order_by("axe__numero", "ordre")
+    return sujets_suivis(
+        ids=Pilotage.objects.filter(agent=agent).values_list("sujet_id", flat=True)
     )
+
+
+def sujets_suivis(*, ids: Iterable[int]) -> list[SujetSuivi]:
+    """The sujets ``ids`` as the pilote workspace shows them (``sujets_du_programme``), each
+    with its propositions to follow (``_sujets_suivis``)."""
+    sujets = sujets_du_programme(ids=ids)
     if not sujets:
         return []
     return _sujets_suivis(sujets=sujets, propositions=avec_suivi(Proposition.objects.all()))
@@ -342,35 +391,14 @@ def _sujets_suivis(
     return suivis
 
 
-@dataclass(frozen=True)
-class AxeDeLaFeuille:
-    """An axe of the feuille de route and its sujets shown, with their propositions."""
-
-    axe: Axe
-    sujets_affiches: list[SujetSuivi]
-
-
-def axes_de_la_feuille_de_route(*, filtres: FiltresFeuilleDeRoute) -> list[AxeDeLaFeuille]:
-    """Axes → sujets → propositions matching the filters. Each sujet comes with its counts
-    and, unless folded, its propositions (see ``_sujets_suivis``; a sujet chosen in the
-    filters is never folded). With filters on, only what matches is kept."""
-    axes = list(
-        Axe.objects.annotate(**_avancement("sujets__propositions__"))
-        .prefetch_related(Prefetch("sujets", queryset=_sujets_avec_avancement()))
-        .order_by("numero")
-    )
-    suivis = _sujets_suivis(
-        sujets=[sujet for axe in axes for sujet in axe.sujets.all()],
+def sujets_de_la_feuille_de_route(
+    *, filtres: FiltresFeuilleDeRoute, ids: Iterable[int]
+) -> list[SujetSuivi]:
+    """The sujets ``ids`` of the feuille de route (``sujets_du_programme``), each with its
+    propositions matching the filters: counted and, unless folded, listed (see
+    ``_sujets_suivis``; a sujet chosen in the filters is never folded)."""
+    return _sujets_suivis(
+        sujets=sujets_du_programme(ids=ids),
         propositions=propositions_filtrees(filtres=filtres),
         deplier_tout=bool(filtres.sujet),
     )
-    tout = not filtres.actifs
-    par_axe: dict[int, list[SujetSuivi]] = {axe.pk: [] for axe in axes}
-    for suivi in suivis:
-        if suivi.trouvees or tout:
-            par_axe[suivi.sujet.axe_id].append(suivi)
-    return [
-        AxeDeLaFeuille(axe=axe, sujets_affiches=par_axe[axe.pk])
-        for axe in axes
-        if par_axe[axe.pk] or tout
-    ]

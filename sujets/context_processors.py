@@ -1,9 +1,10 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from sujets.permissions import Roles
+from sujets import parties
 
 
 def roles(request: HttpRequest) -> dict[str, object]:
-    """The user's roles for the navigation, computed only if a template reads them."""
-    return {"roles": SimpleLazyObject(lambda: Roles.de(request.user))}
+    """The user's roles for the navigation, read only if a template reads them (cached for
+    the user: ``sujets.parties.roles``)."""
+    return {"roles": SimpleLazyObject(lambda: parties.roles(request.user))}

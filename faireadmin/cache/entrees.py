@@ -82,6 +82,7 @@ def en_cache(
     partage: bool = True,
     fraicheur: int = 0,
     tolerees: Iterable[str] = (),
+    compte: bool = True,
 ) -> T:
     """``calcul()``, cached until the data of ``portees`` changes (or for an hour at most).
     Without a working cache, computed every time. ``partage``: while one process computes it,
@@ -89,8 +90,9 @@ def en_cache(
     one). ``fraicheur``: after a change of the ``tolerees`` scopes only, the latest result is
     still served while it is at most that many seconds old (figures that say when they were
     computed: under a stream of writes, an expensive entry is computed at most that often);
-    a change of its other scopes (names, an erased agent) shows at once. A result of None is
-    kept like any other."""
+    a change of its other scopes (names, an erased agent) shows at once. ``compte``: whether
+    it counts in the request's tally (``bilan``: what the page's content came from; not the
+    navigation read on every page). A result of None is kept like any other."""
     portees = tuple(portees)
     if not portees:
         raise ValueError(f"en_cache({cle!r}) : nommez les portées dont l'entrée est faite.")
@@ -126,9 +128,11 @@ def en_cache(
             valeur = ancienne if ancienne is not ABSENTE else _attendre(complete)
     except Exception:
         logger.warning("Cache indisponible : calcul sans cache.", exc_info=not en_panne())
-        _compter(calculees=1)
+        if compte:
+            _compter(calculees=1)
         return calcul()
-    _compter(lues=int(valeur is not ABSENTE), calculees=int(valeur is ABSENTE))
+    if compte:
+        _compter(lues=int(valeur is not ABSENTE), calculees=int(valeur is ABSENTE))
     if valeur is ABSENTE:
         try:
             valeur = calcul()

@@ -10,7 +10,7 @@ the admin and the shell.
 Scope              What it holds                                Moved by
 =================  ===========================================  ==============================
 ``programme``      axes, sujets, their pilotes (names,          ``programme_change``
-                   directions), directions
+                   directions), directions, agents' roles
 ``propositions``   every proposition, jalon, journal entry and  ``proposition_changee``,
                    retour de test (programme-wide figures)      ``propositions_creees``
 ``sujet:<id>``     the propositions of one sujet                the same, for their sujet(s)
@@ -60,7 +60,8 @@ def _invalider(*portees: str) -> None:
 
 
 def programme_change() -> None:
-    """An axe, a sujet, a pilotage, a direction or an agent's name or direction changed."""
+    """An axe, a sujet, a pilotage, a direction, an agent (name, direction, groups) or a group
+    changed."""
     _invalider(PROGRAMME)
 
 

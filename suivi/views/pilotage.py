@@ -10,9 +10,10 @@ from django.views.decorators.http import require_GET
 
 from faireadmin.http import Requete
 from faireadmin.permissions import connecte_requis
-from suivi import parties, selectors
+from suivi import parties
 from suivi.forms import FiltresFeuilleDeRouteForm
 from sujets.models import Sujet
+from sujets.permissions import sujets_pilotes
 
 
 @require_GET
@@ -21,7 +22,7 @@ def espace_pilote(request: Requete) -> HttpResponse:
     return render(
         request,
         "suivi/espace_pilote.html",
-        {"sujets": selectors.sujets_du_pilote(agent=request.user)},
+        {"sujets": parties.espace_pilote(sujets_pilotes(request.user))},
     )
 
 

@@ -32,8 +32,8 @@ pytestmark = pytest.mark.django_db
 
 LUS = (
     (selectors_suivi, "proposition"),
-    (selectors_suivi, "axes_de_la_feuille_de_route"),
-    (selectors_suivi, "axes_du_programme"),
+    (selectors_suivi, "sujets_de_la_feuille_de_route"),
+    (selectors_suivi, "sujets_du_programme"),
     (selectors_suivi, "propositions_filtrees"),
     (selectors_journees, "villes"),
     (parties_dg, "indicateurs"),
@@ -103,6 +103,68 @@ def test_a_change_on_one_proposition_leaves_the_others_and_the_journees_list_cac
     # The changed one, at once.
     assert "Binômes formés." in _page(client_agent, "proposition", p["p1"].pk)
     assert calculs["proposition"] == 4
+
+
+@pytest.mark.parametrize("page", ["programme", "feuille_de_route", "espace_pilote"])
+def test_a_change_in_one_sujet_computes_that_sujets_part_again_not_the_page(
+    client, programme, apres_commit, monkeypatch, page
+):
+    """The pages made of the whole programme are made of one part per sujet: a point d'étape
+    in one sujet computes that sujet's part again, and its figures show at once (the axe's
+    and the programme's progress are summed from the parts)."""
+    p = programme
+    with apres_commit():
+        PilotageFactory(sujet=p["deux"], agent=p["pilote_un"])  # both sujets in the workspace
+    client.force_login(p["pilote_un"])
+    calcules: list[int] = []
+    for nom in ("sujets_du_programme", "sujets_de_la_feuille_de_route", "sujets_suivis"):
+        original = getattr(selectors_suivi, nom)
+
+        def espion(*args, _original=original, **kwargs):
+            calcules.extend(kwargs["ids"])
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(selectors_suivi, nom, espion)
+    _page(client, page)
+    _page(client, page)
+    assert sorted(set(calcules)) == sorted([p["un"].pk, p["deux"].pk])
+    calcules.clear()
+    with apres_commit():
+        services_suivi.proposition_mettre_a_jour(
+            proposition=p["p1"],
+            acteur=p["pilote_un"],
+            version=p["p1"].version,
+            changement=services_suivi.Changement(statut="en_cours", avancement=60),
+            texte="Binômes formés.",
+        )
+    apres = _page(client, page)
+    assert set(calcules) == {p["un"].pk}  # the other sujet's part read from the cache
+    # At once: the sujet (60 and the factories' 50), its axe (not on the workspace), and the
+    # programme ((60 + 50 + 50) / 3).
+    attendus = {"programme": 2, "feuille_de_route": 2, "espace_pilote": 1}[page]
+    assert apres.count("55 % 55 % moyenne de 2 propositions") == attendus
+    if page == "programme":
+        assert "Avancement du programme 53 % 53 % moyenne de 3 propositions" in apres
+
+
+def test_programme_the_navigation_roles_follow_a_pilotage_and_a_group_at_once(
+    client_agent, agent, apres_commit
+):
+    from django.contrib.auth.models import Group
+
+    from faireadmin.permissions import GROUPE_LAB
+
+    assert "Mon espace pilote" not in _page(client_agent, "journees")
+    with apres_commit():
+        PilotageFactory(agent=agent)
+    assert "Mon espace pilote" in _page(client_agent, "journees")
+    assert "Nouvelle journée" not in _page(client_agent, "journees")
+    with apres_commit():
+        agent.groups.add(Group.objects.get_or_create(name=GROUPE_LAB)[0])
+    assert "Nouvelle journée" in _page(client_agent, "journees")
+    with apres_commit():
+        Group.objects.get(name=GROUPE_LAB).user_set.remove(agent)  # from the group's side
+    assert "Nouvelle journée" not in _page(client_agent, "journees")
 
 
 def test_a_registration_leaves_the_propositions_and_journees_cached_not_the_figures(
@@ -245,7 +307,10 @@ def test_programme_a_renamed_sujet_shows_at_once_even_on_the_dashboard(
 # --- Shared entries hold nothing of the user --------------------------------------------------
 def test_a_cached_part_is_the_same_for_two_users_and_holds_nothing_of_either(client, programme):
     un = AgentFactory(
-        first_name="Zorglub", last_name="Quintessence", email="zorglub@region.example"
+        pk=987654,  # an id no other row has: its trace is the user's
+        first_name="Zorglub",
+        last_name="Quintessence",
+        email="zorglub@region.example",
     )
     deux = AgentFactory(first_name="Barnabé", last_name="Orthogonal")
     pages = [
@@ -261,7 +326,7 @@ def test_a_cached_part_is_the_same_for_two_users_and_holds_nothing_of_either(cli
     assert entrees
     for cle in entrees:
         valeur = redis._cache.get_client().get(cle)  # type: ignore[attr-defined]
-        for trace in (b"Zorglub", b"Quintessence", b"zorglub@region", str(un.pk).encode() + b"/"):
+        for trace in (b"Zorglub", b"Quintessence", b"zorglub@region", str(un.pk).encode()):
             assert trace not in valeur, (cle, trace)
         if jeton:
             assert jeton.value.encode() not in valeur
@@ -270,7 +335,15 @@ def test_a_cached_part_is_the_same_for_two_users_and_holds_nothing_of_either(cli
     for nom, args in pages:
         contenu = client.get(reverse(nom, args=args)).content.decode()
         assert "Zorglub" not in contenu, nom
-    assert sorted(redis._cache.get_client().keys("*")) == sorted(entrees)  # read, not made again
+    # The shared entries read, not made again; the roles of the navigation, one per user.
+    apres = redis._cache.get_client().keys("*")  # type: ignore[attr-defined]
+    assert sorted(c for c in apres if b":roles:" not in c) == sorted(
+        c for c in entrees if b":roles:" not in c
+    )
+    assert {c.split(b":roles:")[1].split(b":")[0] for c in apres if b":roles:" in c} == {
+        str(un.pk).encode(),
+        str(deux.pk).encode(),
+    }
     from suivi import parties
 
     fragment = str(parties.programme())  # the shared entry
@@ -319,3 +392,31 @@ def test_with_the_bench_header_an_answer_says_whether_it_came_from_the_cache(
     assert "Server-Timing" not in client_agent.get(reverse("mes_inscriptions"))  # reads none
     settings.FAIREADMIN = {**settings.FAIREADMIN, "ENTETE_DU_CACHE": False}
     assert "Server-Timing" not in client_agent.get(url)  # production
+
+
+# --- Entries per object -----------------------------------------------------------------------
+def test_entries_per_object_compute_the_missing_ones_at_once_and_leave_out_the_deleted(
+    apres_commit,
+):
+    from faireadmin.cache import en_cache_par_objet
+
+    lots: list[list[int]] = []
+
+    def calcul(manquants):
+        lots.append(list(manquants))
+        return {pk: f"part {pk}" for pk in manquants if pk != 3}  # 3: deleted meanwhile
+
+    def lire():
+        return en_cache_par_objet(
+            "essai", [1, 2, 3, 1], calcul, portees=lambda pk: (f"essai:{pk}",)
+        )
+
+    assert lire() == {1: "part 1", 2: "part 2"}
+    assert lire() == {1: "part 1", 2: "part 2"}
+    assert lots == [[1, 2, 3], [3]]  # one call for the missing ones; 3 is never kept
+    with apres_commit():
+        cache.invalider("essai:2")
+    lire()
+    assert lots[-1] == [2, 3]
+    with pytest.raises(ValueError, match="portées"):
+        en_cache_par_objet("essai", [1], calcul, portees=lambda pk: ())

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from suivi import selectors as selectors_suivi
 from suivi.models import Jalon, PointAvancement, Proposition
 from tests.factories import (
     AgentFactory,
@@ -377,7 +378,8 @@ def test_workspace_shows_my_sujets_with_what_needs_attention(client_pilote, pilo
 
     reponse = client_pilote.get(reverse("espace_pilote"))
 
-    (sujet,) = reponse.context["sujets"]
+    (sujet,) = selectors_suivi.sujets_du_pilote(agent=pilotage.agent)  # what the page shows
+    assert reponse.content.decode().count('class="carte sujet-pilote"') == 1
     par_titre = {p.titre: p for p in sujet.propositions_affichees}
     assert set(par_titre) == {"Silencieuse", "Active"}
     assert (par_titre["Silencieuse"].sans_nouvelles, par_titre["Active"].sans_nouvelles) == (
@@ -670,9 +672,10 @@ def test_a_proposition_never_written_about_is_silent_from_its_recording(client_p
         titre="Ancienne",
         cree_le=timezone.now() - dt.timedelta(days=60),
     )
-    (sujet,) = client_pilote.get(reverse("espace_pilote")).context["sujets"]
+    (sujet,) = selectors_suivi.sujets_du_pilote(agent=pilotage.agent)
     silence = {p.pk: p.sans_nouvelles for p in sujet.propositions_affichees}
     assert silence == {recente.pk: False, ancienne.pk: True}
+    assert texte(client_pilote.get(reverse("espace_pilote"))).count("Sans nouvelles depuis") == 1
 
 
 def test_milestones_to_reach_come_first(client_agent):
