@@ -14,4 +14,7 @@ class JourneesConfig(AppConfig):
         outbox.enregistrer_lien(LIEN_ANNULATION, "lien pour annuler l'inscription", lien_annulation)
         # The cache's safety net (the services name their scopes themselves).
         portees.relier(Journee, lambda journee, **_: portees.journee_changee())
-        portees.relier(Inscription, lambda inscription, **_: portees.inscriptions_changees())
+        portees.relier(
+            Inscription,
+            lambda inscription, **_: portees.inscriptions_changees(inscription.journee_id),
+        )

@@ -2,13 +2,44 @@
 until the journées change (``faireadmin.cache``): a registration leaves them cached. Views call
 these and know nothing of caching; nothing here reads the user."""
 
+from dataclasses import dataclass
+
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
-from faireadmin.cache import en_cache, rendu
-from faireadmin.cache.portees import JOURNEES
+from faireadmin.cache import en_cache, en_cache_par_objet, rendu
+from faireadmin.cache.portees import JOURNEES, journee
 from journees import selectors
 from journees.forms import FiltresJourneesForm
+
+
+@dataclass(frozen=True)
+class CarteDeJournee:
+    """A journée's card in the list (without the reader's registration), and its phase."""
+
+    pk: int
+    phase: str
+    html: SafeString
+
+
+def cartes(ids: list[int]) -> list[CarteDeJournee]:
+    """The cards of the journées ``ids``, in that order, each cached until the journées or
+    its own registrations change (``journee:<id>``: its seats)."""
+
+    def calcul(manquants: list[int]) -> dict[int, CarteDeJournee]:
+        return {
+            objet.pk: CarteDeJournee(
+                objet.pk,
+                objet.phase,
+                rendu(None, "journees/liste.html#carte", lambda o=objet: {"journee": o}),
+            )
+            for objet in selectors.cartes_de_journees(ids=manquants)
+        }
+
+    parts = en_cache_par_objet(
+        "carte-de-journee", ids, calcul, portees=lambda pk: (JOURNEES, journee(pk))
+    )
+    return [parts[pk] for pk in ids if pk in parts]
 
 
 def villes() -> list[str]:

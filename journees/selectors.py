@@ -1,8 +1,10 @@
 """Reads of journées and registrations, each in a fixed number of queries."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +17,7 @@ from journees.models import Inscription, Journee, Phase
 from sujets.models import Sujet
 
 Statut = Inscription.Statut
+T = TypeVar("T", bound=Any)
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,11 @@ def _sujets() -> Prefetch:
 JOURNEES_PAR_PAGE = 12
 
 
-def page_de_journees(*, agent: Agent, filtres: FiltresJournees, numero: str | None) -> Page:
-    """One page of the journées (``numero``, the first if it is not a page number, the last
-    if beyond), by date: the soonest first (the latest first for past journées). Its journées
-    come with their seats, waiting list, sujet titles and the agent's registration."""
+def page_de_journees(*, filtres: FiltresJournees, numero: str | None) -> Page:
+    """One page of the journées' ids (``numero``, the first if it is not a page number, the
+    last if beyond), by date: the soonest first (the latest first for past journées). Paged
+    on the ids alone (hundreds at most: one query gives the count and the page); their cards
+    come from ``cartes_de_journees`` (cached one by one: ``parties.cartes``)."""
     aujourd_hui = timezone.localdate()
     qs = Journee.objects.all()
     if filtres.phase:
@@ -56,39 +60,43 @@ def page_de_journees(*, agent: Agent, filtres: FiltresJournees, numero: str | No
         qs = qs.filter(date__lt=aujourd_hui).order_by("-date", "heure_debut", "pk")
     else:
         qs = qs.order_by("date", "heure_debut", "pk")
-    # Paged on the journées' ids alone (hundreds at most: one query gives the count and the
-    # page); the details only for the page's journées.
-    page = Paginator(list(qs.values_list("pk", flat=True)), JOURNEES_PAR_PAGE).get_page(numero)
-    ids = list(page.object_list)
-    par_pk = {
-        journee.pk: journee for journee in Journee.objects.avec_effectifs().filter(pk__in=ids)
-    }
-    # What a card shows of the rest, read directly (lighter than prefetching objects): the
-    # titles of the sujets, and the agent's registration.
+    return Paginator(list(qs.values_list("pk", flat=True)), JOURNEES_PAR_PAGE).get_page(numero)
+
+
+def cartes_de_journees(*, ids: Iterable[int]) -> list[Journee]:
+    """The journées ``ids`` as their cards show them: with their seats, waiting list and the
+    titles of their sujets (``titres_sujets``); a journée deleted meanwhile is left out."""
+    ids = list(ids)
+    journees = list(Journee.objects.avec_effectifs().filter(pk__in=ids))
+    # The titles of the sujets, read directly (lighter than prefetching objects).
     titres: dict[int, list[str]] = defaultdict(list)
     sujets = Journee.sujets.through.objects.filter(journee_id__in=ids).order_by("sujet__titre")
     for journee_id, titre in sujets.values_list("journee_id", "sujet__titre"):
         titres[journee_id].append(titre)
-    miennes = {
-        inscription.journee_id: inscription
-        for inscription in Inscription.objects.filter(agent=agent, journee_id__in=ids).exclude(
-            statut=Statut.ANNULEE
-        )
-    }
-    for pk, journee in par_pk.items():
-        journee.titres_sujets = titres[pk]  # type: ignore[attr-defined]
-        journee.mes_inscriptions = [miennes[pk]] if pk in miennes else []  # type: ignore[attr-defined]
-    # (A journée deleted in between is left out.)
-    page.object_list = [par_pk[pk] for pk in ids if pk in par_pk]  # type: ignore[misc]
-    return page
-
-
-def journees_par_phase(*, journees: Iterable[Journee]) -> list[tuple[str, list[Journee]]]:
-    """Groups journées by phase, in the programme's order (Explorer, Créer, Tester)."""
-    groupes: dict[str, list[Journee]] = {phase: [] for phase in Phase.values}
     for journee in journees:
-        groupes[journee.phase].append(journee)
-    return [(Phase(phase).label, liste) for phase, liste in groupes.items() if liste]
+        journee.titres_sujets = titres[journee.pk]  # type: ignore[attr-defined]
+    return journees
+
+
+def inscriptions_parmi(*, agent: Agent, ids: Iterable[int]) -> dict[int, Inscription]:
+    """The agent's live registration to each of the journées ``ids`` where there is one."""
+    return {
+        inscription.journee_id: inscription
+        for inscription in Inscription.objects.filter(agent=agent, journee_id__in=list(ids))
+        .exclude(statut=Statut.ANNULEE)
+        .only("journee_id", "statut", "rang_attente")
+    }
+
+
+def journees_par_phase(
+    *, journees: Iterable[T], phase: Callable[[T], str] = attrgetter("phase")
+) -> list[tuple[str, list[T]]]:
+    """Groups journées (or what stands for them: ``phase`` tells each one's) by phase, in the
+    programme's order (Explorer, Créer, Tester)."""
+    groupes: dict[str, list[T]] = {valeur: [] for valeur in Phase.values}
+    for journee in journees:
+        groupes[phase(journee)].append(journee)
+    return [(Phase(valeur).label, liste) for valeur, liste in groupes.items() if liste]
 
 
 def villes() -> list[str]:

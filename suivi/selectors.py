@@ -86,16 +86,13 @@ class PlanDuProgramme:
 
 
 def plan_du_programme() -> PlanDuProgramme:
-    axes = list(
-        Axe.objects.prefetch_related(
-            Prefetch(
-                "sujets", queryset=Sujet.objects.only("id", "axe_id").order_by("ordre", "titre")
-            )
-        ).order_by("numero")
-    )
+    # The axes alone (no prefetched sujets: the plan is cached, and read on every page).
+    ids: dict[int, list[int]] = {}
+    for axe_id, pk in Sujet.objects.order_by("ordre", "titre").values_list("axe_id", "pk"):
+        ids.setdefault(axe_id, []).append(pk)
     return PlanDuProgramme(
-        axes=[(axe, [sujet.pk for sujet in axe.sujets.all()]) for axe in axes],
-        sujets=Sujet.objects.count(),
+        axes=[(axe, ids.get(axe.pk, [])) for axe in Axe.objects.order_by("numero")],
+        sujets=sum(map(len, ids.values())),
         pilotes=Pilotage.objects.values("agent").distinct().count(),
     )
 

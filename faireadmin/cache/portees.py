@@ -19,7 +19,9 @@ Scope              What it holds                                Moved by
 ``journees``       the journées themselves (title, date,        ``journee_changee``
                    place, capacity, sujets, bilan)
 ``inscriptions``   every registration (participation figures)   ``inscriptions_changees``
-(both above)       an agent erased                              ``agent_anonymise``
+``journee:<id>``   one journée's registrations (its seats)      the same, for their journée
+(programme and     an agent erased                              ``agent_anonymise``
+inscriptions)
 =================  ===========================================  ==============================
 
 So a registration leaves the proposition pages, the feuille de route and the journées list
@@ -52,6 +54,10 @@ def proposition(pk: int) -> str:
     return f"proposition:{pk}"
 
 
+def journee(pk: int) -> str:
+    return f"journee:{pk}"
+
+
 # --- Changes ----------------------------------------------------------------------------------
 def _invalider(*portees: str) -> None:
     from faireadmin.cache.versions import invalider
@@ -81,9 +87,10 @@ def journee_changee() -> None:
     _invalider(JOURNEES)
 
 
-def inscriptions_changees() -> None:
-    """Registrations were made, moved, cancelled or ticked present/absent."""
-    _invalider(INSCRIPTIONS)
+def inscriptions_changees(*journee_ids: int) -> None:
+    """Registrations were made, moved, cancelled or ticked present/absent, on ``journee_ids``
+    (their seats; none: what changed shows on no journée's card, such as erased needs)."""
+    _invalider(INSCRIPTIONS, *(journee(pk) for pk in sorted(set(journee_ids))))
 
 
 def agent_anonymise() -> None:

@@ -45,14 +45,14 @@ def _ordonner_attente(journee: Journee, ids: list[int]) -> None:
     attente.update(rang_attente=F("rang_attente") + DECALAGE_RANGS)
     lignes = [Inscription(pk=pk, rang_attente=rang) for rang, pk in enumerate(ids, start=1)]
     Inscription.objects.bulk_update(lignes, ["rang_attente"])
-    portees.inscriptions_changees()  # update() and bulk_update() send no signal
+    portees.inscriptions_changees(journee.pk)  # update() and bulk_update() send no signal
 
 
 def _promouvoir(inscription: Inscription) -> None:
     inscription.statut = Statut.CONFIRMEE
     inscription.rang_attente = None
     inscription.save(update_fields=["statut", "rang_attente", "modifie_le"])
-    portees.inscriptions_changees()
+    portees.inscriptions_changees(inscription.journee_id)
     notifications.notifier(inscription, "promotion")
 
 
@@ -133,7 +133,7 @@ def inscription_creer(
     # The lock makes a duplicate impossible here; the database's constraint would still refuse
     # one (the whole registration is then rolled back).
     inscription.save()
-    portees.inscriptions_changees()
+    portees.inscriptions_changees(journee.pk)
     notifications.notifier(
         inscription, "confirmation" if inscription.statut == Statut.CONFIRMEE else "attente"
     )
@@ -175,7 +175,7 @@ def inscription_annuler(
     inscription.rang_attente = None
     inscription.annulee_le = maintenant
     inscription.save(update_fields=["statut", "rang_attente", "annulee_le", "modifie_le"])
-    portees.inscriptions_changees()
+    portees.inscriptions_changees(inscription.journee_id)
     promues = places_attribuer(journee) if confirmee else []
     if not confirmee:
         _ordonner_attente(journee, _attente(journee))
@@ -274,7 +274,7 @@ def presence_marquer(
         raise ValidationError("L'émargement ouvre le jour de la journée.")
     inscription.presence = presence
     inscription.save(update_fields=["presence", "modifie_le"])
-    portees.inscriptions_changees()
+    portees.inscriptions_changees(journee.pk)
     return inscription
 
 

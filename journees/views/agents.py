@@ -27,13 +27,16 @@ from journees.views.commun import Statut, message_du_refus, statut_du_refus
 def liste(request: Requete) -> HttpResponse:
     form = FiltresJourneesForm(request.GET or None, villes=parties.villes())
     filtres = form.filtres()
-    page = selectors.page_de_journees(
-        agent=request.user, filtres=filtres, numero=request.GET.get("page")
-    )
+    page = selectors.page_de_journees(filtres=filtres, numero=request.GET.get("page"))
+    miennes = selectors.inscriptions_parmi(agent=request.user, ids=page.object_list)
     requete = request.GET.copy()
     requete.pop("page", None)
     contexte = {
-        "groupes": selectors.journees_par_phase(journees=page.object_list),
+        # Each card (cached, the same for everyone) with the reader's registration.
+        "groupes": selectors.journees_par_phase(
+            journees=[(carte, miennes.get(carte.pk)) for carte in parties.cartes(page.object_list)],
+            phase=lambda ligne: ligne[0].phase,
+        ),
         "page": page,
         "requete": requete.urlencode(),
     }

@@ -147,6 +147,32 @@ def test_a_change_in_one_sujet_computes_that_sujets_part_again_not_the_page(
         assert "Avancement du programme 53 % 53 % moyenne de 3 propositions" in apres
 
 
+def test_a_registration_computes_its_journees_card_again_not_the_others(
+    client_agent, agent, apres_commit, monkeypatch
+):
+    with apres_commit():
+        une = JourneeFactory(titre="Explorer à Albi", ville="Albi", capacite=5)
+        autre = JourneeFactory(titre="Explorer à Rodez", ville="Rodez", capacite=5)
+    lus: list[int] = []
+    original = selectors_journees.cartes_de_journees
+
+    def espion(*, ids):
+        lus.extend(ids)
+        return original(ids=ids)
+
+    monkeypatch.setattr(selectors_journees, "cartes_de_journees", espion)
+    assert "5 places restantes sur 5" in _page(client_agent, "journees")
+    _page(client_agent, "journees")
+    assert sorted(lus) == sorted([une.pk, autre.pk])
+    lus.clear()
+    with apres_commit():
+        services_journees.inscription_creer(journee=une, agent=agent, acteur=agent)
+    contenu = _page(client_agent, "journees")
+    assert lus == [une.pk]  # the other card read from the cache
+    assert "4 places restantes sur 5 Vous êtes inscrit·e." in contenu  # at once, and mine
+    assert "5 places restantes sur 5" in contenu
+
+
 def test_programme_the_navigation_roles_follow_a_pilotage_and_a_group_at_once(
     client_agent, agent, apres_commit
 ):
