@@ -165,6 +165,9 @@ def pages(dossier: Path) -> list[Page]:
         + presences[:200]
     )
     random.Random(19).shuffle(ecritures)
+    # The same mix, other agents and other ticks, for the pace's trial.
+    essai = points[:100] + inscriptions(AGENTS + 6400, 100) + presences[200:250]
+    random.Random(23).shuffle(essai)
 
     return [
         Page("baseline", [Requete("GET", "/ping/", s) for s in agents]),
@@ -182,6 +185,7 @@ def pages(dossier: Path) -> list[Page]:
         Page("mise_a_jour_htmx", points),
         Page("inscription", en_charge, mesure=mesure_inscription),
         Page("mixte:ecritures", ecritures, mixte_seulement=True),
+        Page("mixte:essai", essai, mixte_seulement=True),
     ]
 
 

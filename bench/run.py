@@ -197,18 +197,21 @@ def mixte(
     read-only baseline's per connection (the server's time is shared by every connection)."""
     par_nom = {page.nom: page for page in liste}
     ecrivains = par_nom["mixte:ecritures"]
-    # Pace: the readers alone for 2 s (also a warm-up), then the writes that make
-    # PART_ECRITURES of the whole at that rate.
-    seuls = [lancer(site, par_nom[nom], dossier, csrf, 2, c) for nom, c in LECTEURS.items()]
-    lectures = sum(r["requetes"] / r["duree_s"] for r in map(resultat, seuls))
-    voulues = PART_ECRITURES / (1 - PART_ECRITURES) * lectures  # writes per second
-    service_ms = (
-        1000
-        * mesures["mise_a_jour_htmx"]["duree_s"]
-        / mesures["mise_a_jour_htmx"]["requetes"]
-        * connexions
+    # Pace: the readers alone for 2 s (also a warm-up), then everything for 2 s at the pace
+    # that would make PART_ECRITURES of the whole; the pace corrected from what that gave
+    # (the readers slow down under the writes, and a write's latency is part of its cycle).
+    lectures = _debit(
+        [lancer(site, par_nom[nom], dossier, csrf, 2, c) for nom, c in LECTEURS.items()]
     )
-    delai = max(0, int(1000 / voulues - service_ms)) if voulues else 0
+    voulues = PART_ECRITURES / (1 - PART_ECRITURES) * lectures  # writes per second
+    delai = max(0, int(1000 / voulues)) if voulues else 0
+    essai = [lancer(site, par_nom[nom], dossier, csrf, 2, c) for nom, c in LECTEURS.items()]
+    ecrites = resultat(lancer(site, par_nom["mixte:essai"], dossier, csrf, 2, 1, delai_ms=delai))
+    lectures = _debit(essai)
+    if ecrites["requetes"] and lectures:
+        cycle_ms = 1000 * ecrites["duree_s"] / ecrites["requetes"]  # the wait and the write
+        voulues = PART_ECRITURES / (1 - PART_ECRITURES) * lectures
+        delai = max(0, int(1000 / voulues - (cycle_ms - delai)))
     processus = {
         nom: lancer(site, par_nom[nom], dossier, csrf, duree, c) for nom, c in LECTEURS.items()
     }
@@ -240,6 +243,11 @@ def mixte(
         echecs.append(f"mixte:ecritures : ratio {ligne['ratio']} < {RATIO_MIXTE_ECRITURE}")
     if ligne["errors"]:
         echecs.append(f"mixte:ecritures : {ligne['errors']} erreur(s)")
+
+
+def _debit(processus: list) -> float:
+    """The requests per second of these wrk processes, together."""
+    return sum(r["requetes"] / r["duree_s"] for r in map(resultat, processus))
 
 
 def conclure(echecs: list[str]) -> int:

@@ -5,7 +5,9 @@ call these and know nothing of caching; nothing here reads the user.
 The pages made of the whole programme (the home page, the feuille de route, the pilote
 workspace) are made of one part per sujet, each cached until its own sujet changes
 (``sujet:<id>``): a point d'étape computes one sujet's part again, not the page. The axes'
-and the programme's progress are summed from the sujets' parts (``Moyenne``)."""
+and the programme's progress are summed from the sujets' parts (``Moyenne``). The home page
+and the feuille de route are also kept whole over every sujet's scope (``_du_programme``):
+one get while nothing changed."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -109,14 +111,19 @@ def _de(parts: dict[int, PartDeSujet], ids: Iterable[int]) -> list[PartDeSujet]:
     return [parts[pk] for pk in ids if pk in parts]  # (a sujet deleted meanwhile is left out)
 
 
+def _du_programme(plan: selectors.PlanDuProgramme) -> tuple[str, ...]:
+    """The scopes of a page made of every sujet: a page-wide entry over its parts, read in
+    one get while nothing changed, made again from the parts (one computed) after a change."""
+    return (PROGRAMME, *(sujet(pk) for _, ids in plan.axes for pk in ids))
+
+
 def programme() -> SafeString:
     """The home page's content: the programme, its axes and their sujets (one part each)."""
     plan = _plan()
-    parts = _sujets_du_programme(plan)
-    return rendu(
-        None,
-        "suivi/_programme.html",
-        lambda: {
+
+    def contexte() -> dict:
+        parts = _sujets_du_programme(plan)
+        return {
             "axes": [
                 {
                     "axe": axe,
@@ -131,7 +138,14 @@ def programme() -> SafeString:
                 "pilotes": plan.pilotes,
                 "propositions": sum(p.vivantes for p in parts.values()),
             },
-        },
+        }
+
+    return rendu(
+        "programme",
+        "suivi/_programme.html",
+        contexte,
+        portees=_du_programme(plan),
+        partage=False,  # cheap to make again from its parts
     )
 
 
@@ -143,6 +157,30 @@ def proposition_lue(pk: int) -> Proposition:
         f"proposition:{pk}",
         lambda: selectors.proposition(pk=pk),
         portees=(PROGRAMME, JOURNEES, proposition(pk)),
+        partage=False,
+    )
+
+
+TAILLE_JOURNAL = 10  # the journal a proposition's page shows: its latest entries (or all)
+
+
+def journal_rendu(objet: Proposition, *, tout: bool) -> SafeString:
+    """The journal's part of the proposition's page, the same for every reader: its latest
+    ``TAILLE_JOURNAL`` entries, or all of them."""
+
+    def contexte() -> dict:
+        entrees = journal(objet, limite=None if tout else TAILLE_JOURNAL)
+        return {
+            "proposition": objet,
+            "journal": entrees if tout else entrees[:TAILLE_JOURNAL],
+            "journal_tronque": not tout and len(entrees) > TAILLE_JOURNAL,
+        }
+
+    return rendu(
+        f"journal-rendu:{objet.pk}:{'tout' if tout else TAILLE_JOURNAL}",
+        "suivi/proposition.html#journal",
+        contexte,
+        portees=(PROGRAMME, proposition(objet.pk)),  # the authors' names
         partage=False,
     )
 
@@ -182,51 +220,52 @@ def feuille_de_route(form: FiltresFeuilleDeRouteForm, *, partie: str) -> SafeStr
     valide = not form.is_bound or form.is_valid()
     garder = valide and not filtres.recherche
     plan = _plan()
-    requete = urlencode(filtres.parametres(sujet=None))
-    ids = [
-        pk
-        for axe, siens in plan.axes
-        if not filtres.axe or axe.pk == filtres.axe
-        for pk in siens
-        if not filtres.sujet or pk == filtres.sujet
-    ]
-    cartes = _parts(
-        f"feuille-de-route-carte:{urlencode(filtres.parametres())}",
-        ids,
-        "suivi/feuille_de_route.html#carte",
-        lambda manquants: (
-            (suivi.sujet, {"suivi": suivi, "requete": requete})
-            for suivi in selectors.sujets_de_la_feuille_de_route(filtres=filtres, ids=manquants)
-        ),
-        garder=garder,
-    )
-    figures = _sujets_du_programme(plan)  # an axe's progress: all its sujets, whatever the filters
-    tout = not filtres.actifs
-    axes = []
-    for axe, siens in plan.axes:
-        affiches = [c for c in _de(cartes, siens) if c.trouvees or tout]
-        if affiches or tout:
-            axes.append(
-                {
-                    "axe": axe,
-                    "avancement": Moyenne.de(_de(figures, siens)),
-                    "sujets": _html(affiches),
-                }
-            )
-    formulaire = rendu(
-        f"feuille-de-route-filtres:{urlencode(filtres.parametres())}" if valide else None,
-        "suivi/feuille_de_route.html#filtres",
-        # The filters as understood (the same form for every way of writing them).
-        lambda: {
-            "form": FiltresFeuilleDeRouteForm(filtres.parametres() or None) if valide else form
-        },
-        portees=(PROGRAMME,),
-        partage=False,
-    )
+
+    def contexte() -> dict:
+        requete = urlencode(filtres.parametres(sujet=None))
+        ids = [
+            pk
+            for axe, siens in plan.axes
+            if not filtres.axe or axe.pk == filtres.axe
+            for pk in siens
+            if not filtres.sujet or pk == filtres.sujet
+        ]
+        cartes = _parts(
+            f"feuille-de-route-carte:{urlencode(filtres.parametres())}",
+            ids,
+            "suivi/feuille_de_route.html#carte",
+            lambda manquants: (
+                (suivi.sujet, {"suivi": suivi, "requete": requete})
+                for suivi in selectors.sujets_de_la_feuille_de_route(filtres=filtres, ids=manquants)
+            ),
+            garder=garder,
+        )
+        figures = _sujets_du_programme(plan)  # an axe's progress: all its sujets, always
+        tout = not filtres.actifs
+        axes = []
+        for axe, siens in plan.axes:
+            affiches = [c for c in _de(cartes, siens) if c.trouvees or tout]
+            if affiches or tout:
+                moyenne = Moyenne.de(_de(figures, siens))
+                axes.append({"axe": axe, "avancement": moyenne, "sujets": _html(affiches)})
+        formulaire = rendu(
+            f"feuille-de-route-filtres:{urlencode(filtres.parametres())}" if valide else None,
+            "suivi/feuille_de_route.html#filtres",
+            # The filters as understood (the same form for every way of writing them).
+            lambda: {
+                "form": FiltresFeuilleDeRouteForm(filtres.parametres() or None) if valide else form
+            },
+            portees=(PROGRAMME,),
+            partage=False,
+        )
+        return {"formulaire": formulaire, "axes": axes}
+
     return rendu(
-        None,
+        f"feuille-de-route:{partie}:{_cle_filtres(filtres)}" if garder else None,
         f"suivi/feuille_de_route.html#{partie}",
-        lambda: {"formulaire": formulaire, "axes": axes},
+        contexte,
+        portees=_du_programme(plan),
+        partage=False,  # cheap to make again from its parts
     )
 
 

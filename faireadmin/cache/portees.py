@@ -44,6 +44,9 @@ INSCRIPTIONS = "inscriptions"
 GLOBALES = (PROGRAMME, PROPOSITIONS, JOURNEES, INSCRIPTIONS)
 # What the direction générale's figures and dashboard are made of: all of them.
 FIGURES_DG = GLOBALES
+# Scopes of which there are few (one per sujet): each process reads those it has met along
+# with the programme-wide ones, in that first query (a page made of every sujet reads them).
+PEU_NOMBREUSES = ("sujet:",)
 
 
 def sujet(pk: int) -> str:

@@ -58,6 +58,15 @@ def _sans_attente(operation: Callable[..., T]) -> Callable[..., T]:
 
 
 class _ClientSansAttente(RedisCacheClient):
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        """Django makes a client (on the same pool) for each call: one per pool here, made
+        once (a page reads several entries)."""
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if (client := clients.get(pool)) is None:
+            client = clients[pool] = self._client(connection_pool=pool)
+        return client
+
     add = _sans_attente(RedisCacheClient.add)
     get = _sans_attente(RedisCacheClient.get)
     set = _sans_attente(RedisCacheClient.set)

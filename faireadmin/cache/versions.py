@@ -15,13 +15,15 @@ from typing import Any
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 
-from faireadmin.cache.portees import GLOBALES
+from faireadmin.cache.portees import GLOBALES, PEU_NOMBREUSES
 
 logger = logging.getLogger("faireadmin.cache")
 
 # The numbers read by this request, until it ends or this process moves one on; None outside
 # a request (a task reads them afresh each time).
 _lus: ContextVar[dict[str, int] | None] = ContextVar("versions_lues", default=None)
+# The few object scopes this process has met (``PEU_NOMBREUSES``), read with the others.
+_rencontrees: set[str] = set()
 
 
 def _debut_de_requete(**kwargs: Any) -> None:
@@ -55,10 +57,13 @@ def versions(*groupes: tuple[str, ...]) -> list[str]:
 
     lus = _lus.get()
     connus = lus if lus is not None else {}
-    manquantes = {VersionCache.EPOQUE, *(p for groupe in groupes for p in groupe)} - connus.keys()
+    demandees = {p for groupe in groupes for p in groupe}
+    _rencontrees.update(p for p in demandees if p.startswith(PEU_NOMBREUSES))
+    manquantes = {VersionCache.EPOQUE, *demandees} - connus.keys()
     if manquantes:
         if lus is not None and VersionCache.EPOQUE in manquantes:
-            manquantes |= set(GLOBALES)  # the first read of the request reads them all at once
+            # The first read of the request: every programme-wide scope, and the few met.
+            manquantes |= {*GLOBALES, *_rencontrees}
         numeros = dict(
             VersionCache.objects.filter(portee__in=sorted(manquantes)).values_list(
                 "portee", "numero"

@@ -19,7 +19,7 @@ from suivi.forms import JalonForm, PointEtapeForm, RetourTestForm
 from suivi.models import Jalon, PointAvancement, Proposition
 from suivi.permissions import exiger_modifier_proposition, peut_modifier_proposition
 
-TAILLE_JOURNAL = 10  # the latest entries; all of them on demand
+TAILLE_JOURNAL = parties.TAILLE_JOURNAL  # the latest entries; all of them on demand
 
 
 @dataclass
@@ -37,11 +37,20 @@ class Saisie:
 def _contexte(
     request: Requete,
     proposition: Proposition,
-    journal: list[PointAvancement],
+    journal: list[PointAvancement] | None,
     saisie: Saisie,
     annonce: str = "",
 ) -> dict[str, object]:
+    """``journal``: its entries, for a part rendered here; None for the page, which shows
+    the journal's part rendered once for every reader (``parties.journal_rendu``)."""
     tout = _journal_entier(request)
+    if journal is None:
+        lecture = {"journal_html": parties.journal_rendu(proposition, tout=tout)}
+    else:
+        lecture = {
+            "journal": journal if tout else journal[:TAILLE_JOURNAL],
+            "journal_tronque": not tout and len(journal) > TAILLE_JOURNAL,
+        }
     modifiable = peut_modifier_proposition(request.user, proposition)
     organisateur = peut_organiser(request.user)
     return {
@@ -49,8 +58,7 @@ def _contexte(
         "proposition": proposition,
         # Only if the page shows it (a template calls it), not for an HTMX part.
         "pilotes": lambda: parties.pilotes_du_sujet(proposition.sujet_id),
-        "journal": journal if tout else journal[:TAILLE_JOURNAL],
-        "journal_tronque": not tout and len(journal) > TAILLE_JOURNAL,
+        **lecture,
         "journal_complet": tout,
         "modifiable": modifiable,
         "organisateur": organisateur,
@@ -78,9 +86,8 @@ def proposition(request: Requete, pk: int) -> HttpResponse:
         proposition = parties.proposition_lue(pk)
     except Proposition.DoesNotExist:
         raise Http404("Proposition introuvable.") from None
-    journal = parties.journal(proposition, limite=_limite(request))
     return render(
-        request, "suivi/proposition.html", _contexte(request, proposition, journal, Saisie())
+        request, "suivi/proposition.html", _contexte(request, proposition, None, Saisie())
     )
 
 
