@@ -8,9 +8,32 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from faireadmin.cache import en_cache, en_cache_par_objet, rendu
-from faireadmin.cache.portees import JOURNEES, journee
+from faireadmin.cache.portees import JOURNEES, PROGRAMME, journee
 from journees import selectors
 from journees.forms import FiltresJourneesForm
+from journees.models import Journee
+
+
+def journee_lue(pk: int) -> Journee:
+    """The journée as its page shows it to everyone, with its seats and its sujets
+    (``Journee.DoesNotExist`` if unknown), until it or its registrations change."""
+    return en_cache(
+        f"journee:{pk}",
+        lambda: selectors.journee_et_effectifs(pk=pk),
+        portees=(PROGRAMME, JOURNEES, journee(pk)),
+        partage=False,
+    )
+
+
+def presentation(objet: Journee) -> SafeString:
+    """The journée's place, programme, sujets and lessons: the same for every reader."""
+    return rendu(
+        f"presentation-de-journee:{objet.pk}",
+        "journees/journee.html#presentation",
+        lambda: {"journee": objet},
+        portees=(PROGRAMME, JOURNEES),
+        partage=False,
+    )
 
 
 @dataclass(frozen=True)

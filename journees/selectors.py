@@ -108,6 +108,20 @@ def journee_et_sujets(*, pk: int) -> Journee:
     return Journee.objects.all().prefetch_related(_sujets()).get(pk=pk)
 
 
+def journee_et_effectifs(*, pk: int) -> Journee:
+    """A journée with its seats, waiting list and sujets: what its page shows to everyone."""
+    return Journee.objects.avec_effectifs().prefetch_related(_sujets()).get(pk=pk)
+
+
+def mon_inscription(*, agent: Agent, journee_id: int) -> Inscription | None:
+    """The agent's live registration to the journée, if any."""
+    return (
+        Inscription.objects.filter(agent=agent, journee_id=journee_id)
+        .exclude(statut=Statut.ANNULEE)
+        .first()
+    )
+
+
 def journee(*, pk: int, agent: Agent, avec_sujets: bool = True) -> Journee:
     """A journée with its seats, waiting list, the agent's registration and (unless told
     otherwise, for a part of the page that does not show them) its sujets."""

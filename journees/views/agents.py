@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from faireadmin.http import Requete
 from faireadmin.models import Agent
-from faireadmin.permissions import connecte_requis, peut_organiser, public
+from faireadmin.permissions import connecte_requis, public
 from journees import calendrier, notifications, parties, selectors, services
 from journees.forms import FiltresJourneesForm, InscriptionForm
 from journees.models import AbonnementCalendrier, Inscription, Journee
@@ -74,7 +74,8 @@ def _page_journee(
         "form": form or SimpleLazyObject(lambda: InscriptionForm(journee=journee)),
         "annonce": annonce,
         "erreur": erreur,
-        "organisateur": SimpleLazyObject(lambda: peut_organiser(request.user)),
+        # Only if the page shows it (not in an HTMX answer).
+        "presentation": lambda: parties.presentation(journee),
     }
     template = "journees/journee.html"
     if request.htmx:
@@ -85,7 +86,13 @@ def _page_journee(
 @require_GET
 @connecte_requis
 def detail(request: Requete, pk: int) -> HttpResponse:
-    return _page_journee(request, _journee(pk, request.user))
+    try:
+        journee = parties.journee_lue(pk)  # the same for everyone (seats, sujets)
+    except Journee.DoesNotExist:
+        raise Http404("Journée introuvable.") from None
+    inscription = selectors.mon_inscription(agent=request.user, journee_id=pk)
+    journee.mes_inscriptions = [inscription] if inscription else []  # type: ignore[attr-defined]
+    return _page_journee(request, journee)
 
 
 def _apres_action(request: Requete, pk: int, annonce: str) -> HttpResponse:

@@ -171,6 +171,13 @@ def test_a_registration_computes_its_journees_card_again_not_the_others(
     assert lus == [une.pk]  # the other card read from the cache
     assert "4 places restantes sur 5 Vous êtes inscrit·e." in contenu  # at once, and mine
     assert "5 places restantes sur 5" in contenu
+    # The journée's page too, for another reader.
+    client_agent.force_login(AgentFactory())
+    assert "4 places restantes sur 5" in _page(client_agent, "journee", une.pk)
+    with apres_commit():
+        autre_agent = AgentFactory()
+        services_journees.inscription_creer(journee=une, agent=autre_agent, acteur=autre_agent)
+    assert "3 places restantes sur 5" in _page(client_agent, "journee", une.pk)
 
 
 def test_programme_the_navigation_roles_follow_a_pilotage_and_a_group_at_once(
@@ -331,7 +338,9 @@ def test_programme_a_renamed_sujet_shows_at_once_even_on_the_dashboard(
 
 
 # --- Shared entries hold nothing of the user --------------------------------------------------
-def test_a_cached_part_is_the_same_for_two_users_and_holds_nothing_of_either(client, programme):
+def test_a_cached_part_is_the_same_for_two_users_and_holds_nothing_of_either(
+    client, programme, apres_commit
+):
     un = AgentFactory(
         pk=987654,  # an id no other row has: its trace is the user's
         first_name="Zorglub",
@@ -344,7 +353,10 @@ def test_a_cached_part_is_the_same_for_two_users_and_holds_nothing_of_either(cli
         ("feuille_de_route", ()),
         ("proposition", (programme["p1"].pk,)),
         ("journees", ()),
+        ("journee", (programme["journee"].pk,)),
     ]
+    with apres_commit():  # Zorglub registered: the pages show it to them, and to them alone
+        services_journees.inscription_creer(journee=programme["journee"], agent=un, acteur=un)
     client.force_login(un)
     vus_par_un = {nom: client.get(reverse(nom, args=args)) for nom, args in pages}
     jeton = vus_par_un["proposition"].cookies.get("csrftoken") or client.cookies.get("csrftoken")
