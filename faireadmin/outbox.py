@@ -29,7 +29,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -104,25 +104,47 @@ def notifier(
     agent = destinataire if isinstance(destinataire, Agent) else None
     adresse = agent.email if agent else str(destinataire)
     sujet = Truncator(" ".join(sujet.split())).chars(SUJET_MAX)
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                nature=nature,
-                objet=objet,
-                destinataire=adresse,
-                periode=periode,
-                agent=agent,
-                sujet=sujet,
-                corps=corps,
-                corps_html=corps_html,
-                pieces_jointes=list(pieces_jointes),
-                liens_secrets=liens or {},
-                cree_le=maintenant or timezone.now(),
-            )
-    except IntegrityError:
+    notification = Notification(
+        nature=nature,
+        objet=objet,
+        destinataire=adresse,
+        periode=periode,
+        agent=agent,
+        sujet=sujet,
+        corps=corps,
+        corps_html=corps_html,
+        pieces_jointes=list(pieces_jointes),
+        liens_secrets=liens or {},
+        cree_le=maintenant or timezone.now(),
+    )
+    if not _inserer_sauf_doublon(notification):
         return None
     transaction.on_commit(partial(publier, notification.pk))
     return notification
+
+
+def _inserer_sauf_doublon(notification: Notification) -> bool:
+    """Inserts the row unless its key exists (``INSERT … ON CONFLICT DO NOTHING``: one
+    statement, where a savepoint around an insert that may fail takes three). Whether it
+    was inserted; its id set if so."""
+    champs = [f for f in Notification._meta.concrete_fields if not f.primary_key]
+    valeurs = [f.get_db_prep_save(f.pre_save(notification, add=True), connection) for f in champs]
+    nom = connection.ops.quote_name
+    with connection.cursor() as curseur:
+        curseur.execute(
+            f"INSERT INTO {nom(Notification._meta.db_table)} "  # noqa: S608 (our table, our columns)
+            f"({', '.join(nom(f.column) for f in champs)}) "
+            f"VALUES ({', '.join(['%s'] * len(champs))}) "
+            f"ON CONFLICT DO NOTHING RETURNING {nom(Notification._meta.pk.column)}",
+            valeurs,
+        )
+        ligne = curseur.fetchone()
+    if ligne is None:
+        return False
+    notification.pk = ligne[0]
+    notification._state.adding = False
+    notification._state.db = connection.alias
+    return True
 
 
 def publier(pk: int) -> None:

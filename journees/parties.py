@@ -25,6 +25,17 @@ def journee_lue(pk: int) -> Journee:
     )
 
 
+def journee_et_sujets(pk: int) -> Journee:
+    """The journée and its sujets, without its seats (what the registration form offers;
+    ``Journee.DoesNotExist`` if unknown): a registration leaves it cached."""
+    return en_cache(
+        f"journee-et-sujets:{pk}",
+        lambda: selectors.journee_et_sujets(pk=pk),
+        portees=(PROGRAMME, JOURNEES),
+        partage=False,
+    )
+
+
 def presentation(objet: Journee) -> SafeString:
     """The journée's place, programme, sujets and lessons: the same for every reader."""
     return rendu(

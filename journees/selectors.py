@@ -108,9 +108,11 @@ def journee_et_sujets(*, pk: int) -> Journee:
     return Journee.objects.all().prefetch_related(_sujets()).get(pk=pk)
 
 
-def journee_et_effectifs(*, pk: int) -> Journee:
-    """A journée with its seats, waiting list and sujets: what its page shows to everyone."""
-    return Journee.objects.avec_effectifs().prefetch_related(_sujets()).get(pk=pk)
+def journee_et_effectifs(*, pk: int, avec_sujets: bool = True) -> Journee:
+    """A journée with its seats, waiting list and (unless told otherwise) its sujets: what
+    its page shows to everyone."""
+    journees = Journee.objects.avec_effectifs()
+    return (journees.prefetch_related(_sujets()) if avec_sujets else journees).get(pk=pk)
 
 
 def mon_inscription(*, agent: Agent, journee_id: int) -> Inscription | None:

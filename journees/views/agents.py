@@ -95,10 +95,17 @@ def detail(request: Requete, pk: int) -> HttpResponse:
     return _page_journee(request, journee)
 
 
-def _apres_action(request: Requete, pk: int, annonce: str) -> HttpResponse:
+def _apres_action(
+    request: Requete, pk: int, annonce: str, *, inscription: Inscription | None = None
+) -> HttpResponse:
+    """``inscription``: the agent's registration as the action left it, when it has one."""
     if request.htmx:
         # The registration part only: the journée's sujets are read if its form shows them.
-        journee = selectors.journee(pk=pk, agent=request.user, avec_sujets=False)
+        if inscription is None:
+            journee = selectors.journee(pk=pk, agent=request.user, avec_sujets=False)
+        else:
+            journee = selectors.journee_et_effectifs(pk=pk, avec_sujets=False)
+            journee.mes_inscriptions = [inscription]  # type: ignore[attr-defined]
         return _page_journee(request, journee, annonce=annonce)
     messages.success(request, annonce)
     return redirect("journee", pk=pk)
@@ -110,7 +117,7 @@ def inscrire(request: Requete, pk: int) -> HttpResponse:
     # The form needs the journée's sujets only; its seats and the agent's registration are
     # read again after the registration (or with a refusal).
     try:
-        journee = selectors.journee_et_sujets(pk=pk)
+        journee = parties.journee_et_sujets(pk)
     except Journee.DoesNotExist:
         raise Http404("Journée introuvable.") from None
     form = InscriptionForm(request.POST, journee=journee)
@@ -140,7 +147,7 @@ def inscrire(request: Requete, pk: int) -> HttpResponse:
             f"au rang {inscription.rang_attente}. Vous serez prévenu·e par e-mail "
             "si une place se libère."
         )
-    return _apres_action(request, pk, annonce)
+    return _apres_action(request, pk, annonce, inscription=inscription)
 
 
 @require_POST
