@@ -49,7 +49,8 @@ def presentation(objet: Journee) -> SafeString:
 
 @dataclass(frozen=True)
 class CarteDeJournee:
-    """A journée's card in the list (without the reader's registration), and its phase."""
+    """A journée's card in the list (without its seats, the most changing part, nor the
+    reader's registration: both read apart), and its phase."""
 
     pk: int
     phase: str
@@ -57,8 +58,8 @@ class CarteDeJournee:
 
 
 def cartes(ids: list[int]) -> list[CarteDeJournee]:
-    """The cards of the journées ``ids``, in that order, each cached until the journées or
-    its own registrations change (``journee:<id>``: its seats)."""
+    """The cards of the journées ``ids``, in that order, each cached until the journées (or
+    the sujets' titles) change: a registration leaves them cached."""
 
     def calcul(manquants: list[int]) -> dict[int, CarteDeJournee]:
         return {
@@ -71,7 +72,7 @@ def cartes(ids: list[int]) -> list[CarteDeJournee]:
         }
 
     parts = en_cache_par_objet(
-        "carte-de-journee", ids, calcul, portees=lambda pk: (JOURNEES, journee(pk))
+        "carte-de-journee", ids, calcul, portees=lambda pk: (PROGRAMME, JOURNEES)
     )
     return [parts[pk] for pk in ids if pk in parts]
 

@@ -64,10 +64,10 @@ def page_de_journees(*, filtres: FiltresJournees, numero: str | None) -> Page:
 
 
 def cartes_de_journees(*, ids: Iterable[int]) -> list[Journee]:
-    """The journées ``ids`` as their cards show them: with their seats, waiting list and the
-    titles of their sujets (``titres_sujets``); a journée deleted meanwhile is left out."""
+    """The journées ``ids`` as their cards show them (their seats apart: ``places``): with
+    the titles of their sujets (``titres_sujets``); a journée deleted meanwhile is left out."""
     ids = list(ids)
-    journees = list(Journee.objects.avec_effectifs().filter(pk__in=ids))
+    journees = list(Journee.objects.filter(pk__in=ids))
     # The titles of the sujets, read directly (lighter than prefetching objects).
     titres: dict[int, list[str]] = defaultdict(list)
     sujets = Journee.sujets.through.objects.filter(journee_id__in=ids).order_by("sujet__titre")
@@ -76,6 +76,29 @@ def cartes_de_journees(*, ids: Iterable[int]) -> list[Journee]:
     for journee in journees:
         journee.titres_sujets = titres[journee.pk]  # type: ignore[attr-defined]
     return journees
+
+
+@dataclass(frozen=True)
+class Places:
+    """A journée's seats: as its card and its page say them (``journee.html#places``)."""
+
+    capacite: int
+    nb_confirmees: int
+    nb_attente: int
+
+    @property
+    def places_restantes(self) -> int:
+        return max(self.capacite - self.nb_confirmees, 0)
+
+
+def places(*, ids: Iterable[int]) -> dict[int, Places]:
+    """The seats of the journées ``ids``, in one query (counted journée by journée)."""
+    return {
+        ligne["pk"]: Places(ligne["capacite"], ligne["nb_confirmees"], ligne["nb_attente"])
+        for ligne in Journee.objects.avec_effectifs()
+        .filter(pk__in=list(ids))
+        .values("pk", "capacite", "nb_confirmees", "nb_attente")
+    }
 
 
 def inscriptions_parmi(*, agent: Agent, ids: Iterable[int]) -> dict[int, Inscription]:

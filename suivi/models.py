@@ -18,6 +18,16 @@ class PropositionQuerySet(models.QuerySet["Proposition"]):
         """Propositions that count in progress roll-ups: neither mere ideas nor abandoned."""
         return self.filter(statut__in=Proposition.STATUTS_COMPTES)
 
+    def avec_dernier_point(self) -> "PropositionQuerySet":
+        """Each one's latest journal date, ``dernier_point`` (None if never written about)."""
+        return self.annotate(
+            dernier_point=models.Subquery(
+                PointAvancement.objects.filter(proposition=models.OuterRef("pk"))
+                .order_by("-cree_le")
+                .values("cree_le")[:1]
+            )
+        )
+
     def par_etape(self) -> "PropositionQuerySet":
         """In lifecycle order (idée first, abandoned last), then by title."""
         etape = models.Case(

@@ -162,26 +162,22 @@ def avec_nouvelles(
 ) -> PropositionQuerySet:
     """Annotates each proposition with its last journal date and ``sans_nouvelles``: still in
     progress, and nothing written for ``JOURS_SANS_NOUVELLES`` days."""
-    dernier_point = (
-        PointAvancement.objects.filter(proposition=OuterRef("pk"))
-        .order_by("-cree_le")
-        .values("cree_le")[:1]
-    )
-    return propositions.annotate(
-        dernier_point=Subquery(dernier_point),
-        derniere_nouvelle=Coalesce(Subquery(dernier_point), "cree_le"),
-    ).annotate(
-        sans_nouvelles=Case(
-            When(
-                # Never written about: silent since it was recorded.
-                Q(statut__in=Proposition.STATUTS_ACTIFS)
-                & Q(
-                    derniere_nouvelle__lt=seuil_sans_nouvelles(maintenant),
+    return (
+        propositions.avec_dernier_point()
+        .annotate(derniere_nouvelle=Coalesce("dernier_point", "cree_le"))
+        .annotate(
+            sans_nouvelles=Case(
+                When(
+                    # Never written about: silent since it was recorded.
+                    Q(statut__in=Proposition.STATUTS_ACTIFS)
+                    & Q(
+                        derniere_nouvelle__lt=seuil_sans_nouvelles(maintenant),
+                    ),
+                    then=Value(True),
                 ),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
         )
     )
 

@@ -139,7 +139,7 @@ def proposition_mettre_a_jour(
     # from; a text alone needs no lock (two texts written at once both land).
     texte_seul = all(valeur is None for valeur in asdict(changement).values())
     propositions = Proposition.objects if texte_seul else Proposition.objects.select_for_update()
-    proposition = propositions.get(pk=pk)
+    proposition = propositions.avec_dernier_point().get(pk=pk)
     exiger_modifier_proposition(acteur, proposition)
     # A change asked from a page built on an older state is refused before anything else:
     # the author sees the current state, rather than an error about a state they never saw.
@@ -168,14 +168,23 @@ def proposition_mettre_a_jour(
         Proposition.objects.filter(pk=proposition.pk).update(
             **etat, version=F("version") + 1, modifie_le=timezone.now()
         )
-    portees.proposition_changee(proposition.pk, proposition.sujet_id)  # update(): no signal
-    return PointAvancement.objects.create(
-        proposition=proposition,
-        auteur=acteur,
-        texte=texte,
-        changements=changements,
-        cree_le=maintenant or timezone.now(),
+    maintenant = maintenant or timezone.now()
+    # A text alone on the day of the proposition's last point changes nothing its sujet's
+    # parts show (the day of its last point, its silence): its own page only.
+    meme_jour = bool(
+        not etat
+        and proposition.dernier_point  # type: ignore[attr-defined]
+        and timezone.localdate(proposition.dernier_point) == timezone.localdate(maintenant)  # type: ignore[attr-defined]
     )
+    portees.proposition_changee(proposition.pk, *([] if meme_jour else [proposition.sujet_id]))
+    with portees.explicites():  # update() sends no signal; the entry's would say more
+        return PointAvancement.objects.create(
+            proposition=proposition,
+            auteur=acteur,
+            texte=texte,
+            changements=changements,
+            cree_le=maintenant,
+        )
 
 
 # --- Milestones ---------------------------------------------------------------------------

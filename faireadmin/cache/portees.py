@@ -30,7 +30,9 @@ the other sujets' tables and the journées list cached. The DG's figures are mad
 programme-wide scope (``FIGURES_DG``).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Model
@@ -76,7 +78,8 @@ def programme_change() -> None:
 
 def proposition_changee(proposition_id: int, *sujet_ids: int) -> None:
     """A proposition changed (its state, a jalon, its journal, a retour), in ``sujet_ids``
-    (both, when it moved from one sujet to another)."""
+    (both, when it moved from one sujet to another; none when nothing its sujet's parts show
+    changed, such as a second text of the day)."""
     _invalider(PROPOSITIONS, proposition(proposition_id), *(sujet(pk) for pk in sujet_ids))
 
 
@@ -112,13 +115,27 @@ def sans_effet(champs: Iterable[str] | None) -> bool:
     return set(champs) <= CHAMPS_SANS_EFFET
 
 
+_explicites: ContextVar[bool] = ContextVar("portees_explicites", default=False)
+
+
+@contextmanager
+def explicites() -> Iterator[None]:
+    """The writes of the block have named their scopes exactly (a service that knows what a
+    page shows of them): the safety net does not move more."""
+    jeton = _explicites.set(True)
+    try:
+        yield
+    finally:
+        _explicites.reset(jeton)
+
+
 def relier(modele: type[Model], changement: Callable[..., None], *, relations: bool = True) -> None:
     """The safety net: every save and deletion of ``modele`` (and, with ``relations``, every
     change of its many-to-many relations) calls ``changement(instance, created=…)``; a save
-    of only ``CHAMPS_SANS_EFFET`` does not."""
+    of only ``CHAMPS_SANS_EFFET`` does not, nor one made under ``explicites()``."""
 
     def recepteur(sender: Any, instance: Model, **kwargs: Any) -> None:
-        if not sans_effet(kwargs.get("update_fields")):
+        if not _explicites.get() and not sans_effet(kwargs.get("update_fields")):
             changement(instance, created=kwargs.get("created", False))
 
     uid = f"cache:{modele._meta.label}"

@@ -147,7 +147,52 @@ def test_a_change_in_one_sujet_computes_that_sujets_part_again_not_the_page(
         assert "Avancement du programme 53 % 53 % moyenne de 3 propositions" in apres
 
 
-def test_a_registration_computes_its_journees_card_again_not_the_others(
+def test_a_second_text_of_the_day_leaves_the_sujets_parts_cached_and_shows_on_its_page(
+    client_agent, programme, apres_commit
+):
+    """A text alone on the day of the proposition's last point changes nothing its sujet's
+    parts show (the day of the last point, the silence): only the proposition's page."""
+    p = programme
+
+    def ecrire(texte):
+        with apres_commit():
+            services_suivi.proposition_mettre_a_jour(
+                proposition=p["p1"], acteur=p["pilote_un"], version=p["p1"].version, texte=texte
+            )
+
+    ecrire("Premier point du jour.")  # the day of its last point changes: its sujet too
+    avant = cache.version(cache.portees.sujet(p["un"].pk))
+    _page(client_agent, "feuille_de_route")
+    ecrire("Deuxième point du jour.")
+    assert cache.version(cache.portees.sujet(p["un"].pk)) == avant
+    assert "Deuxième point du jour." in _page(client_agent, "proposition", p["p1"].pk)
+    with apres_commit():  # a change of state: its sujet's parts, at once
+        services_suivi.proposition_mettre_a_jour(
+            proposition=p["p1"],
+            acteur=p["pilote_un"],
+            version=p["p1"].version,
+            changement=services_suivi.Changement(avancement=70),
+        )
+    assert cache.version(cache.portees.sujet(p["un"].pk)) != avant
+    assert "70 %" in _page(client_agent, "feuille_de_route")
+
+
+def test_the_first_text_of_the_day_moves_its_sujet(programme, apres_commit):
+    p = programme
+    hier = timezone.now() - dt.timedelta(days=1)
+    with apres_commit():
+        services_suivi.proposition_mettre_a_jour(
+            proposition=p["p1"], acteur=p["pilote_un"], version=1, texte="Hier.", maintenant=hier
+        )
+    avant = cache.version(cache.portees.sujet(p["un"].pk))
+    with apres_commit():
+        services_suivi.proposition_mettre_a_jour(
+            proposition=p["p1"], acteur=p["pilote_un"], version=1, texte="Aujourd'hui."
+        )
+    assert cache.version(cache.portees.sujet(p["un"].pk)) != avant
+
+
+def test_a_registration_leaves_the_journees_cards_cached_and_its_seats_show_at_once(
     client_agent, agent, apres_commit, monkeypatch
 ):
     with apres_commit():
@@ -168,7 +213,7 @@ def test_a_registration_computes_its_journees_card_again_not_the_others(
     with apres_commit():
         services_journees.inscription_creer(journee=une, agent=agent, acteur=agent)
     contenu = _page(client_agent, "journees")
-    assert lus == [une.pk]  # the other card read from the cache
+    assert lus == []  # every card read from the cache: the seats are read apart
     assert "4 places restantes sur 5 Vous êtes inscrit·e." in contenu  # at once, and mine
     assert "5 places restantes sur 5" in contenu
     # The journée's page too, for another reader.

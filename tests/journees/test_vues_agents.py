@@ -51,7 +51,7 @@ def test_list_filters_by_phase_city_and_period(client_agent):
 
     def titres(**params):
         groupes = client_agent.get(reverse("journees"), params).context["groupes"]
-        return sorted(_titre(carte.html) for _, liste in groupes for carte, _ in liste)
+        return sorted(_titre(carte.html) for _, liste in groupes for carte, _, _ in liste)
 
     assert titres(phase="tester", periode="") == ["B", "C"]
     assert titres(ville="Albi") == ["A"]
@@ -128,7 +128,7 @@ def test_a_long_list_comes_in_pages_soonest_first(client_agent):
 
     def groupes(reponse):
         return [
-            (phase, [_titre(carte.html) for carte, _ in liste])
+            (phase, [_titre(carte.html) for carte, _, _ in liste])
             for phase, liste in reponse.context["groupes"]
         ]
 
