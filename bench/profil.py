@@ -85,7 +85,11 @@ def profiler(options: argparse.Namespace) -> int:
     with profileur:
         for _ in range(options.n):
             client.get(options.page, **entetes)
-    print(profileur.output_text(unicode=True, color=False, show_all=os.environ.get("PROFIL_TOUT") == "1"))
+    print(
+        profileur.output_text(
+            unicode=True, color=False, show_all=os.environ.get("PROFIL_TOUT") == "1"
+        )
+    )
     return 0
 
 

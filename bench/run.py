@@ -197,7 +197,11 @@ def mixte(
     read-only baseline's per connection (the server's time is shared by every connection)."""
     par_nom = {page.nom: page for page in liste}
     ecrivains = par_nom["mixte:ecritures"]
-    # Pace: the readers alone for 2 s (also a warm-up), then everything for 2 s at the pace
+    # Warm-up, as each read row's: every read page 2 s (the writes of the rows before made
+    # the programme-wide entries stale, the dashboard's 24 perimeters included).
+    for nom in LECTEURS:
+        resultat(lancer(site, par_nom[nom], dossier, csrf, 2, connexions))
+    # Pace: the readers alone for 2 s, then everything for 2 s at the pace
     # that would make PART_ECRITURES of the whole; the pace corrected from what that gave
     # (the readers slow down under the writes, and a write's latency is part of its cycle).
     lectures = _debit(

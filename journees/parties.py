@@ -54,6 +54,7 @@ class CarteDeJournee:
 
     pk: int
     phase: str
+    capacite: int
     html: SafeString
 
 
@@ -61,15 +62,12 @@ def cartes(ids: list[int]) -> list[CarteDeJournee]:
     """The cards of the journées ``ids``, in that order, each cached until the journées (or
     the sujets' titles) change: a registration leaves them cached."""
 
+    def carte(objet: Journee) -> CarteDeJournee:
+        html = rendu(None, "journees/liste.html#carte", lambda: {"journee": objet})
+        return CarteDeJournee(objet.pk, objet.phase, objet.capacite, html)
+
     def calcul(manquants: list[int]) -> dict[int, CarteDeJournee]:
-        return {
-            objet.pk: CarteDeJournee(
-                objet.pk,
-                objet.phase,
-                rendu(None, "journees/liste.html#carte", lambda o=objet: {"journee": o}),
-            )
-            for objet in selectors.cartes_de_journees(ids=manquants)
-        }
+        return {objet.pk: carte(objet) for objet in selectors.cartes_de_journees(ids=manquants)}
 
     parts = en_cache_par_objet(
         "carte-de-journee", ids, calcul, portees=lambda pk: (PROGRAMME, JOURNEES)

@@ -91,13 +91,22 @@ class Places:
         return max(self.capacite - self.nb_confirmees, 0)
 
 
-def places(*, ids: Iterable[int]) -> dict[int, Places]:
-    """The seats of the journées ``ids``, in one query (counted journée by journée)."""
+def places(*, capacites: dict[int, int]) -> dict[int, Places]:
+    """The seats of the journées of ``capacites`` (journée → its capacity), in one query."""
+    comptes: dict[tuple[int, str], int] = {
+        (journee_id, statut): n
+        for journee_id, statut, n in Inscription.objects.filter(
+            journee_id__in=list(capacites), statut__in=[Statut.CONFIRMEE, Statut.ATTENTE]
+        )
+        .order_by()
+        .values_list("journee_id", "statut")
+        .annotate(n=Count("pk"))
+    }
     return {
-        ligne["pk"]: Places(ligne["capacite"], ligne["nb_confirmees"], ligne["nb_attente"])
-        for ligne in Journee.objects.avec_effectifs()
-        .filter(pk__in=list(ids))
-        .values("pk", "capacite", "nb_confirmees", "nb_attente")
+        pk: Places(
+            capacite, comptes.get((pk, Statut.CONFIRMEE), 0), comptes.get((pk, Statut.ATTENTE), 0)
+        )
+        for pk, capacite in capacites.items()
     }
 
 

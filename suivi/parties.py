@@ -71,17 +71,17 @@ def _parts(
     until its sujet changes, under ``prefixe`` (with today's date: overdue milestones and
     silences depend on it), or rendered every time unless ``garder``."""
 
+    def partie(objet: Sujet, contexte: dict) -> PartDeSujet:
+        return PartDeSujet(
+            html=rendu(None, template, lambda: contexte),
+            comptees=objet.propositions_comptees,  # type: ignore[attr-defined]
+            somme=float(objet.somme_avancement),  # type: ignore[attr-defined]
+            vivantes=objet.propositions_vivantes,  # type: ignore[attr-defined]
+            trouvees=contexte["suivi"].trouvees if "suivi" in contexte else 0,
+        )
+
     def calcul(manquants: list[int]) -> dict[int, PartDeSujet]:
-        return {
-            objet.pk: PartDeSujet(
-                html=rendu(None, template, lambda c=contexte: c),
-                comptees=objet.propositions_comptees,  # type: ignore[attr-defined]
-                somme=float(objet.somme_avancement),  # type: ignore[attr-defined]
-                vivantes=objet.propositions_vivantes,  # type: ignore[attr-defined]
-                trouvees=contexte.get("suivi").trouvees if "suivi" in contexte else 0,
-            )
-            for objet, contexte in contextes(manquants)
-        }
+        return {objet.pk: partie(objet, contexte) for objet, contexte in contextes(manquants)}
 
     if not garder:
         return calcul(ids)

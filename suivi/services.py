@@ -171,10 +171,11 @@ def proposition_mettre_a_jour(
     maintenant = maintenant or timezone.now()
     # A text alone on the day of the proposition's last point changes nothing its sujet's
     # parts show (the day of its last point, its silence): its own page only.
+    dernier_point = getattr(proposition, "dernier_point", None)  # (avec_dernier_point)
     meme_jour = bool(
         not etat
-        and proposition.dernier_point  # type: ignore[attr-defined]
-        and timezone.localdate(proposition.dernier_point) == timezone.localdate(maintenant)  # type: ignore[attr-defined]
+        and dernier_point
+        and timezone.localdate(dernier_point) == timezone.localdate(maintenant)
     )
     portees.proposition_changee(proposition.pk, *([] if meme_jour else [proposition.sujet_id]))
     with portees.explicites():  # update() sends no signal; the entry's would say more

@@ -110,15 +110,11 @@ def en_cache(
     recente = f"{cle}:r{exact}" if fraicheur else None
     ancienne: Any = ABSENTE
     try:
-        if recente is None:
-            valeur: Any = cache.get(complete, ABSENTE)
-        else:
-            lues = cache.get_many([complete, recente])
-            valeur = lues.get(complete, ABSENTE)
-            if valeur is ABSENTE and recente in lues:
-                instant, ancienne = lues[recente]
-                if horloge() - instant <= fraicheur:
-                    valeur = ancienne
+        valeur: Any = cache.get(complete, ABSENTE)
+        if valeur is ABSENTE and recente is not None:  # (read only then: it is as large)
+            instant, ancienne = cache.get(recente, (0.0, ABSENTE))
+            if horloge() - instant <= fraicheur:
+                valeur = ancienne
         if (
             valeur is ABSENTE
             and partage

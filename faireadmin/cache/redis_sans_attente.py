@@ -61,10 +61,10 @@ class _ClientSansAttente(RedisCacheClient):
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         """Django makes a client (on the same pool) for each call: one per pool here, made
         once (a page reads several entries)."""
-        pool = self._get_connection_pool(write)
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
         clients = self.__dict__.setdefault("_clients", {})
         if (client := clients.get(pool)) is None:
-            client = clients[pool] = self._client(connection_pool=pool)
+            client = clients[pool] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
     add = _sans_attente(RedisCacheClient.add)

@@ -29,16 +29,14 @@ def liste(request: Requete) -> HttpResponse:
     filtres = form.filtres()
     page = selectors.page_de_journees(filtres=filtres, numero=request.GET.get("page"))
     miennes = selectors.inscriptions_parmi(agent=request.user, ids=page.object_list)
-    places = selectors.places(ids=page.object_list)
+    cartes = parties.cartes(list(page.object_list))
+    places = selectors.places(capacites={carte.pk: carte.capacite for carte in cartes})
     requete = request.GET.copy()
     requete.pop("page", None)
     contexte = {
         # Each card (cached, the same for everyone), its seats and the reader's registration.
         "groupes": selectors.journees_par_phase(
-            journees=[
-                (carte, places.get(carte.pk), miennes.get(carte.pk))
-                for carte in parties.cartes(page.object_list)
-            ],
+            journees=[(carte, places.get(carte.pk), miennes.get(carte.pk)) for carte in cartes],
             phase=lambda ligne: ligne[0].phase,
         ),
         "page": page,

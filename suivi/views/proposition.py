@@ -44,6 +44,7 @@ def _contexte(
     """``journal``: its entries, for a part rendered here; None for the page, which shows
     the journal's part rendered once for every reader (``parties.journal_rendu``)."""
     tout = _journal_entier(request)
+    lecture: dict[str, object]
     if journal is None:
         lecture = {"journal_html": parties.journal_rendu(proposition, tout=tout)}
     else:
