@@ -138,7 +138,7 @@ def test_point_with_htmx_updates_state_and_journal_without_a_reload(
     JalonFactory.create_batch(3, proposition=proposition)
     PointAvancementFactory.create_batch(3, proposition=proposition)
     # The bound for a write (transaction statements included).
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(12):
         reponse = client_pilote.post(
             url("proposition_point", proposition),
             point(statut="maquettee", avancement="15", texte="Maquette montrée à la DRH."),
