@@ -23,6 +23,11 @@ class Phase(models.TextChoices):
     TESTER = "tester", "Tester"
 
 
+def places_restantes(capacite: int, confirmees: int) -> int:
+    """Seats left, never below none (a capacity lowered below the confirmed registrations)."""
+    return max(capacite - confirmees, 0)
+
+
 class JourneeQuerySet(models.QuerySet["Journee"]):
     def avec_effectifs(self) -> "JourneeQuerySet":
         """Annotates the number of confirmed registrations and the waiting-list length.
@@ -170,7 +175,7 @@ class Journee(models.Model):
     @property
     def places_restantes(self) -> int:
         """Seats left; needs the ``avec_effectifs()`` annotation."""
-        return max(self.capacite - self.nb_confirmees, 0)  # type: ignore[attr-defined]
+        return places_restantes(self.capacite, self.nb_confirmees)  # type: ignore[attr-defined]
 
     @property
     def cloture_effective(self) -> dt.datetime:

@@ -13,7 +13,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from faireadmin.models import Agent
-from journees.models import Inscription, Journee, Phase
+from journees.models import Inscription, Journee, Phase, places_restantes
 from sujets.models import Sujet
 
 Statut = Inscription.Statut
@@ -88,7 +88,7 @@ class Places:
 
     @property
     def places_restantes(self) -> int:
-        return max(self.capacite - self.nb_confirmees, 0)
+        return places_restantes(self.capacite, self.nb_confirmees)
 
 
 def places(*, capacites: dict[int, int]) -> dict[int, Places]:
@@ -140,11 +140,15 @@ def journee_et_sujets(*, pk: int) -> Journee:
     return Journee.objects.all().prefetch_related(_sujets()).get(pk=pk)
 
 
+def _avec_effectifs(*, avec_sujets: bool) -> QuerySet[Journee]:
+    journees = Journee.objects.avec_effectifs()
+    return journees.prefetch_related(_sujets()) if avec_sujets else journees
+
+
 def journee_et_effectifs(*, pk: int, avec_sujets: bool = True) -> Journee:
     """A journée with its seats, waiting list and (unless told otherwise) its sujets: what
     its page shows to everyone."""
-    journees = Journee.objects.avec_effectifs()
-    return (journees.prefetch_related(_sujets()) if avec_sujets else journees).get(pk=pk)
+    return _avec_effectifs(avec_sujets=avec_sujets).get(pk=pk)
 
 
 def mon_inscription(*, agent: Agent, journee_id: int) -> Inscription | None:
@@ -159,10 +163,8 @@ def mon_inscription(*, agent: Agent, journee_id: int) -> Inscription | None:
 def journee(*, pk: int, agent: Agent, avec_sujets: bool = True) -> Journee:
     """A journée with its seats, waiting list, the agent's registration and (unless told
     otherwise, for a part of the page that does not show them) its sujets."""
-    journees = Journee.objects.avec_effectifs().prefetch_related(_mon_inscription(agent))
-    if avec_sujets:
-        journees = journees.prefetch_related(_sujets())
-    return journees.get(pk=pk)
+    journees = _avec_effectifs(avec_sujets=avec_sujets)
+    return journees.prefetch_related(_mon_inscription(agent)).get(pk=pk)
 
 
 def inscriptions_de_l_agent(*, agent: Agent) -> tuple[list[Inscription], list[Inscription]]:

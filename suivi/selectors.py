@@ -123,14 +123,6 @@ def avancement_du_programme() -> dict[str, float | int | None]:
     )
 
 
-def chiffres_du_programme() -> dict[str, int]:
-    return {
-        "sujets": Sujet.objects.count(),
-        "pilotes": Pilotage.objects.values("agent").distinct().count(),
-        "propositions": Proposition.objects.exclude(statut=Proposition.Statut.ABANDONNEE).count(),
-    }
-
-
 def axe_avec_avancement(*, slug: str) -> Axe:
     return axes_du_programme().get(slug=slug)
 

@@ -58,13 +58,16 @@ def _sans_attente(operation: Callable[..., T]) -> Callable[..., T]:
 
 
 class _ClientSansAttente(RedisCacheClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[Any, Any] = {}
+
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         """Django makes a client (on the same pool) for each call: one per pool here, made
         once (a page reads several entries)."""
         pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
-        clients = self.__dict__.setdefault("_clients", {})
-        if (client := clients.get(pool)) is None:
-            client = clients[pool] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+        if (client := self._clients.get(pool)) is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
     add = _sans_attente(RedisCacheClient.add)
