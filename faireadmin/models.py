@@ -2,12 +2,14 @@
 and the outbox of e-mails to them, which every part of the application writes to."""
 
 import datetime
+import json
 from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.db import connections, models
+from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -41,8 +43,46 @@ class Direction(models.Model):
         return f"{self.nom} ({self.sigle})"
 
 
+class _ListeJSON(Aggregate):
+    """The values of a column as one JSON list (``jsonb_agg``; SQLite's ``json_group_array``)."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra)
+
+
+# The query of ``AgentManager.de_la_session``, per database (alias, vendor).
+_SQL_DE_LA_SESSION: dict[tuple[str, str], str] = {}
+
+
 class AgentManager(BaseUserManager["Agent"]):
     use_in_migrations = True
+
+    def de_la_session(self, pk: object) -> "Agent":
+        """The agent of a session, with the names of its groups read in the same query
+        (``group_names``, which every role check asks): the authentication backends'
+        ``get_user``, on every request. The query is the ORM's, compiled once per process
+        (compiling it cost more than running it)."""
+        base = connections[self.db]
+        if (sql := _SQL_DE_LA_SESSION.get((self.db, base.vendor))) is None:
+            noms = (
+                Agent.groups.through.objects.filter(agent=OuterRef("pk"))
+                .values("agent")
+                .annotate(
+                    noms=_ListeJSON("group__name")
+                )  # (django-stubs misses the annotation below)
+                .values("noms")  # type: ignore[misc]
+            )
+            requete = self.annotate(_noms_des_groupes=Subquery(noms)).filter(pk=0).order_by()
+            sql, parametres = requete.query.sql_with_params()
+            if list(parametres) != [0]:
+                raise RuntimeError(f"Requête de l'agent de la session inattendue : {sql}")
+            _SQL_DE_LA_SESSION[(self.db, base.vendor)] = sql
+        for agent in self.raw(sql, [pk]):
+            return agent
+        raise self.model.DoesNotExist("Agent introuvable.")
 
     @classmethod
     def normalize_email(cls, email: str | None) -> str:
@@ -146,7 +186,10 @@ class Agent(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def group_names(self) -> frozenset[str]:
-        """Names of the agent's groups, read once per request."""
+        """Names of the agent's groups, read once per user object (with the agent itself for
+        the one of the request: ``AgentManager.de_la_session``)."""
+        if hasattr(self, "_noms_des_groupes"):  # a JSON list, or NULL without a group
+            return frozenset(json.loads(self._noms_des_groupes or "[]"))
         return frozenset(self.groups.values_list("name", flat=True))
 
 

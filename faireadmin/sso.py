@@ -98,9 +98,13 @@ class AuthentificationRegion(OIDCAuthenticationBackend):
 
     def get_user(self, user_id: int) -> Agent | None:
         """The agent of a session; a deactivated agent loses it at the next request (the
-        library's version skips the check that Django's own backend makes)."""
-        agent = super().get_user(user_id)
-        return agent if agent is not None and self.user_can_authenticate(agent) else None
+        library's version skips the check that Django's own backend makes), with its groups'
+        names read in the same query."""
+        try:
+            agent = Agent.objects.de_la_session(user_id)
+        except Agent.DoesNotExist:
+            return None
+        return agent if self.user_can_authenticate(agent) else None
 
     def filter_users_by_claims(self, claims: dict[str, Any]):
         """The agent linked to this subject; else, at the first single sign-on, the agent with

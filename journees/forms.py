@@ -59,7 +59,7 @@ class FiltresJourneesForm(forms.Form):
         choices=[("a_venir", "À venir"), ("passees", "Passées"), ("", "Toutes")],
     )
 
-    def __init__(self, *args, villes: list[str], **kwargs) -> None:
+    def __init__(self, *args, villes: tuple[str, ...], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.villes = villes
         champ = cast(forms.ChoiceField, self.fields["ville"])

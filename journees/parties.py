@@ -75,7 +75,7 @@ def cartes(ids: list[int]) -> list[CarteDeJournee]:
     return [parts[pk] for pk in ids if pk in parts]
 
 
-def villes() -> list[str]:
+def villes() -> tuple[str, ...]:
     """The cities of the journées (the filters' choices)."""
     return en_cache("villes-des-journees", selectors.villes, portees=(JOURNEES,), partage=False)
 

@@ -131,8 +131,8 @@ def journees_par_phase(
     return [(Phase(valeur).label, liste) for valeur, liste in groupes.items() if liste]
 
 
-def villes() -> list[str]:
-    return list(Journee.objects.order_by("ville").values_list("ville", flat=True).distinct())
+def villes() -> tuple[str, ...]:
+    return tuple(Journee.objects.order_by("ville").values_list("ville", flat=True).distinct())
 
 
 def journee_et_sujets(*, pk: int) -> Journee:

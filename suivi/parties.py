@@ -111,17 +111,28 @@ def _de(parts: dict[int, PartDeSujet], ids: Iterable[int]) -> list[PartDeSujet]:
     return [parts[pk] for pk in ids if pk in parts]  # (a sujet deleted meanwhile is left out)
 
 
-def _du_programme(plan: selectors.PlanDuProgramme) -> tuple[str, ...]:
+def _ordre() -> tuple[int, ...]:
+    """The ids of the programme's sujets in its order (immutable: kept in the process too,
+    ``cache.entrees.memoire``; the plan, with its axes, is read from Redis)."""
+    return en_cache(
+        "ordre-des-sujets",
+        lambda: tuple(pk for _, ids in _plan().axes for pk in ids),
+        portees=(PROGRAMME,),
+        compte=False,  # read before the page, which says where its content came from
+    )
+
+
+def _du_programme() -> tuple[str, ...]:
     """The scopes of a page made of every sujet: a page-wide entry over its parts, read in
     one get while nothing changed, made again from the parts (one computed) after a change."""
-    return (PROGRAMME, *(sujet(pk) for _, ids in plan.axes for pk in ids))
+    return (PROGRAMME, *(sujet(pk) for pk in _ordre()))
 
 
 def programme() -> SafeString:
     """The home page's content: the programme, its axes and their sujets (one part each)."""
-    plan = _plan()
 
     def contexte() -> dict:
+        plan = _plan()
         parts = _sujets_du_programme(plan)
         return {
             "axes": [
@@ -144,7 +155,7 @@ def programme() -> SafeString:
         "programme",
         "suivi/_programme.html",
         contexte,
-        portees=_du_programme(plan),
+        portees=_du_programme(),
         partage=False,  # cheap to make again from its parts
     )
 
@@ -219,9 +230,9 @@ def feuille_de_route(form: FiltresFeuilleDeRouteForm, *, partie: str) -> SafeStr
     filtres = form.filtres()
     valide = not form.is_bound or form.is_valid()
     garder = valide and not filtres.recherche
-    plan = _plan()
 
     def contexte() -> dict:
+        plan = _plan()
         requete = urlencode(filtres.parametres(sujet=None))
         ids = [
             pk
@@ -264,7 +275,7 @@ def feuille_de_route(form: FiltresFeuilleDeRouteForm, *, partie: str) -> SafeStr
         f"feuille-de-route:{partie}:{_cle_filtres(filtres)}" if garder else None,
         f"suivi/feuille_de_route.html#{partie}",
         contexte,
-        portees=_du_programme(plan),
+        portees=_du_programme(),
         partage=False,  # cheap to make again from its parts
     )
 
@@ -272,9 +283,8 @@ def feuille_de_route(form: FiltresFeuilleDeRouteForm, *, partie: str) -> SafeStr
 def espace_pilote(ids: Iterable[int]) -> SafeString:
     """The pilote workspace's sujets ``ids`` (in the programme's order), one part each: the
     same for every pilote of the sujet."""
-    plan = _plan()
     siens = set(ids)
-    ordre = [pk for _, tous in plan.axes for pk in tous if pk in siens]
+    ordre = [pk for pk in _ordre() if pk in siens]
     parts = _parts(
         "espace-pilote-sujet",
         ordre,

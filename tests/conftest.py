@@ -135,4 +135,5 @@ def _cache_vide():
 
     couche.repartir()  # a Redis failure in one test stays there
     cache.clear()
+    couche.memoire.vider()  # (each test's database starts from the same versions)
     yield

@@ -5,7 +5,9 @@
 the registrations); its key carries their versions (``versions.py``). A change moves the
 scopes it touches on once its transaction has committed (each scope once per transaction,
 the scopes of one call in one statement): the next request computes afresh, and the old
-entries are simply never read again (they expire within ``DUREE``). The keys also carry the
+entries are simply never read again (they expire within ``DUREE``). Each process also keeps
+the immutable entries it read lately (``memoire``): a worker serving a page twice reads it
+once from Redis. The keys also carry the
 code's release (``KEY_PREFIX``, see settings): a deployment never serves HTML rendered by the
 old code.
 
@@ -27,6 +29,7 @@ from faireadmin.cache.entrees import (
     bilan,
     en_cache,
     en_cache_par_objet,
+    memoire,
     rendu,
     rendus,
 )
@@ -53,6 +56,7 @@ __all__ = [
     "en_cache_par_objet",
     "en_panne",
     "invalider",
+    "memoire",
     "portees",
     "rendu",
     "rendus",

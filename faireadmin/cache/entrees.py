@@ -1,8 +1,11 @@
 """Cached entries: figures and parts of pages computed once, until the data they are made of
 changes (the versions of their scopes, in their keys), or for ``DUREE`` at most."""
 
+import dataclasses
 import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -38,6 +41,60 @@ class _Absente:
 
 
 ABSENTE = _Absente()
+
+
+class _Memoire:
+    """The entries this process read or computed lately, in front of Redis (a page served
+    twice by one worker is read once from Redis). A key carries the exact versions of its
+    scopes, so the value under it never changes: the copy here cannot be staler than Redis's,
+    and it is kept ``duree`` seconds at most, so that an entry lives ``DUREE`` plus that at
+    most. The ``taille`` latest ones, per process; immutable values only (HTML, numbers,
+    frozen dataclasses of them), since every request of the process gets the same object:
+    a model instance or a list, which a caller could change, is read from Redis each time
+    (a copy of its own)."""
+
+    def __init__(self, taille: int, duree: float) -> None:
+        self.taille, self.duree = taille, duree
+        self._entrees: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._verrou = threading.Lock()  # (a threaded server: runserver)
+
+    def lire(self, cle: str) -> Any:
+        with self._verrou:
+            instant, valeur = self._entrees.get(cle, (0.0, ABSENTE))
+            if valeur is ABSENTE:
+                return ABSENTE
+            if time.monotonic() - instant > self.duree:
+                del self._entrees[cle]
+                return ABSENTE
+            self._entrees.move_to_end(cle)
+            return valeur
+
+    def garder(self, cle: str, valeur: Any) -> None:
+        if not _immuable(valeur):
+            return
+        with self._verrou:
+            self._entrees[cle] = (time.monotonic(), valeur)
+            self._entrees.move_to_end(cle)
+            while len(self._entrees) > self.taille:
+                self._entrees.popitem(last=False)
+
+    def vider(self) -> None:
+        with self._verrou:
+            self._entrees.clear()
+
+
+memoire = _Memoire(taille=500, duree=60.0)
+
+
+def _immuable(valeur: Any) -> bool:
+    if valeur is None or isinstance(valeur, str | bytes | int | float):
+        return True
+    if isinstance(valeur, tuple | frozenset):
+        return all(_immuable(v) for v in valeur)
+    parametres = getattr(type(valeur), "__dataclass_params__", None)
+    return bool(parametres and parametres.frozen) and all(
+        _immuable(getattr(valeur, champ.name)) for champ in dataclasses.fields(valeur)
+    )
 
 
 @dataclass
@@ -110,7 +167,9 @@ def en_cache(
     recente = f"{cle}:r{exact}" if fraicheur else None
     ancienne: Any = ABSENTE
     try:
-        valeur: Any = cache.get(complete, ABSENTE)
+        valeur: Any = memoire.lire(complete)
+        if valeur is ABSENTE and (valeur := cache.get(complete, ABSENTE)) is not ABSENTE:
+            memoire.garder(complete, valeur)
         if valeur is ABSENTE and recente is not None:  # (read only then: it is as large)
             instant, ancienne = cache.get(recente, (0.0, ABSENTE))
             if horloge() - instant <= fraicheur:
@@ -132,6 +191,7 @@ def en_cache(
     if valeur is ABSENTE:
         try:
             valeur = calcul()
+            memoire.garder(complete, valeur)
             try:
                 if recente is None:
                     cache.set(complete, valeur, timeout=DUREE)
@@ -175,17 +235,27 @@ def en_cache_par_objet(
     except EpoqueAbsenteError:
         logger.warning("Époque du cache absente : calcul sans cache.")
         return dict(calcul(objets))
+    trouves = {
+        objet: valeur for objet, cle in cles.items() if (valeur := memoire.lire(cle)) is not ABSENTE
+    }
     try:
-        lues = cache.get_many(list(cles.values()))
+        a_lire = [cle for objet, cle in cles.items() if objet not in trouves]
+        lues = cache.get_many(a_lire) if a_lire else {}
     except Exception:
         logger.warning("Cache indisponible : calcul sans cache.", exc_info=not en_panne())
         lues = {}
         cles = {}
-    trouves = {objet: lues[cle] for objet, cle in cles.items() if cle in lues}
+    for objet, cle in cles.items():
+        if cle in lues:
+            trouves[objet] = lues[cle]
+            memoire.garder(cle, lues[cle])
     manquants = [objet for objet in objets if objet not in trouves]
     _compter(lues=len(trouves), calculees=len(manquants))
     if manquants:
         nouveaux = dict(calcul(manquants))
+        for objet in manquants:
+            if objet in nouveaux and objet in cles:
+                memoire.garder(cles[objet], nouveaux[objet])
         if cles:
             try:
                 cache.set_many({cles[o]: nouveaux[o] for o in manquants if o in nouveaux}, DUREE)

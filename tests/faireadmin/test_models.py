@@ -61,3 +61,30 @@ def test_direction_str():
     assert str(DirectionFactory(nom="Direction des sports", sigle="DS")) == (
         "Direction des sports (DS)"
     )
+
+
+def test_the_agent_of_a_session_comes_with_its_groups_in_one_query(django_assert_num_queries):
+    dg, agent = AgentFactory(), AgentFactory()
+    dg.groups.add(Group.objects.get(name=GROUPE_DG), Group.objects.get(name=GROUPE_LAB))
+    with django_assert_num_queries(1):
+        lu = Agent.objects.de_la_session(dg.pk)
+        assert lu.group_names == {GROUPE_DG, GROUPE_LAB}
+        assert (est_dg(lu), est_lab(lu)) == (True, True)
+    with django_assert_num_queries(1):
+        assert Agent.objects.de_la_session(agent.pk).group_names == frozenset()
+    with pytest.raises(Agent.DoesNotExist):
+        Agent.objects.de_la_session(0)
+
+
+def test_leaving_the_dg_closes_the_dashboard_at_the_next_request(client):
+    from django.urls import reverse
+
+    membre = AgentFactory()
+    membre.groups.add(Group.objects.get(name=GROUPE_DG))
+    client.force_login(membre)
+    assert client.get(reverse("tableau_de_bord")).status_code == 200
+    membre.groups.clear()
+    assert client.get(reverse("tableau_de_bord")).status_code == 403
+    membre.is_active = False
+    membre.save()
+    assert client.get(reverse("programme")).status_code == 302  # a disabled account is out

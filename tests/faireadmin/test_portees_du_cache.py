@@ -503,3 +503,52 @@ def test_entries_per_object_compute_the_missing_ones_at_once_and_leave_out_the_d
     assert lots[-1] == [2, 3]
     with pytest.raises(ValueError, match="portées"):
         en_cache_par_objet("essai", [1], calcul, portees=lambda pk: ())
+
+
+def test_the_process_keeps_the_immutable_entries_it_read_never_past_their_versions(
+    apres_commit,
+):
+    from faireadmin.cache import en_cache
+
+    faits: list[str] = []
+
+    def lire(valeur=lambda: "texte"):
+        return en_cache("essai", lambda: faits.append("calcul") or valeur(), portees=("essai:1",))
+
+    assert lire() == "texte"
+    redis.clear()  # gone from Redis: this process still has it…
+    assert lire() == "texte"
+    assert faits == ["calcul"]
+    with apres_commit():
+        cache.invalider("essai:1")  # … but never past a change (its key has the versions)
+    assert lire() == "texte"
+    assert faits == ["calcul", "calcul"]
+    cache.memoire.vider()
+    redis.clear()
+    lire()
+    assert len(faits) == 3
+
+
+def test_a_mutable_entry_is_read_from_redis_each_time_a_copy_of_its_own():
+    from faireadmin.cache import en_cache
+
+    premiere = en_cache("essai-liste", lambda: ["a"], portees=("essai:1",))
+    premiere.append("changée par un appelant")
+    assert en_cache("essai-liste", lambda: ["recalculée"], portees=("essai:1",)) == ["a"]
+
+
+def test_the_process_keeps_an_entry_a_while_and_the_latest_ones_only(monkeypatch):
+    from faireadmin.cache import entrees
+
+    memoire = entrees._Memoire(taille=2, duree=60.0)
+    instant = [1000.0]
+    monkeypatch.setattr(entrees.time, "monotonic", lambda: instant[0])
+    memoire.garder("a", "A")
+    memoire.garder("b", "B")
+    assert memoire.lire("a") == "A"  # now the latest read
+    memoire.garder("c", "C")  # the oldest, b, goes
+    assert (memoire.lire("a"), memoire.lire("b"), memoire.lire("c")) == ("A", cache.ABSENTE, "C")
+    instant[0] += 61
+    assert memoire.lire("a") is cache.ABSENTE  # older than its duration: read from Redis
+    memoire.garder("liste", ["mutable"])
+    assert memoire.lire("liste") is cache.ABSENTE

@@ -94,12 +94,15 @@ def client_dg(client, jeu):
 def test_a_dashboard_get_writes_nothing(client_dg, jeu, figees):
     from django.core.cache import cache
 
+    from faireadmin.cache import memoire
+
     EtatMensuel.objects.all().delete()  # whatever the session's first request did
     if figees:
         etats_mensuels_figer(aujourd_hui=AUJOURD_HUI)
         EtatMensuel.objects.filter(fin=dt.date(2026, 2, 28)).delete()
     avant = EtatMensuel.objects.count()
     cache.clear()  # computed again, not served from the cache
+    memoire.vider()
     pages = [
         reverse("tableau_de_bord"),
         reverse("tableau_de_bord") + "?du=2026-01-01&au=2026-03-31",
