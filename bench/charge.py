@@ -158,16 +158,21 @@ def pages(dossier: Path) -> list[Page]:
     en_charge = inscriptions(AGENTS, 6000)
     mesure_inscription = en_charge.pop()
     # The mixed scenario's writes: points d'étape and registrations 40 % each, ticks 20 %.
-    presences = _emargement(stress, AGENTS + 8000)
-    ecritures = (
-        (points * (400 // max(1, len(points)) + 1))[:400]
-        + inscriptions(AGENTS + 6000, 400)
-        + presences[:200]
-    )
-    random.Random(19).shuffle(ecritures)
-    # The same mix, other agents and other ticks, for the pace's trial.
-    essai = points[:100] + inscriptions(AGENTS + 6400, 100) + presences[200:250]
-    random.Random(23).shuffle(essai)
+    presences = _emargement(stress, AGENTS + 8000)  # (1 200 ticks: 300 agents, 4 times)
+
+    def melange(rang: int, debut: int, nombre: int) -> list[Requete]:
+        ecritures = (
+            (points * (2 * nombre // max(1, len(points)) + 1))[: 2 * nombre]
+            + inscriptions(debut, 2 * nombre)
+            + presences[200 * rang : 200 * rang + nombre]
+        )
+        random.Random(19 + rang).shuffle(ecritures)
+        return ecritures
+
+    # The pace's trial, then a batch for each run of the mixed scenario (its pace corrected
+    # between them): other agents and other ticks each time.
+    essai = melange(0, AGENTS + 6000, 50)
+    lots = [melange(rang, AGENTS + 6100 + 400 * (rang - 1), 200) for rang in (1, 2, 3)]
 
     return [
         Page("baseline", [Requete("GET", "/ping/", s) for s in agents]),
@@ -184,8 +189,11 @@ def pages(dossier: Path) -> list[Page]:
         Page("tableau_de_bord", _croiser(dg, perimetres)),
         Page("mise_a_jour_htmx", points),
         Page("inscription", en_charge, mesure=mesure_inscription),
-        Page("mixte:ecritures", ecritures, mixte_seulement=True),
         Page("mixte:essai", essai, mixte_seulement=True),
+        *(
+            Page(f"mixte:ecritures:{rang}", lot, mixte_seulement=True)
+            for rang, lot in enumerate(lots, 1)
+        ),
     ]
 
 
