@@ -21,7 +21,8 @@ again, three times at most, with its pace corrected), for the dashboard's freshn
 (30 s: under writes its figures are computed again that often).
 
 Prints one JSON line per page on stdout, with the keys page, rps, p50_ms, p95_ms, errors,
-queries, ratio (requests/s over the baseline's, measured in the same run) and hit_ratio (the
+queries, ratio (requests/s over the baseline's, measured in the same run, before and after the
+other rows: the faster of the two) and hit_ratio (the
 share of its answers served from the cache, null for a page that reads none); the rush, the
 restart and the targets go to stderr. Exits 1 when a target is missed.
 """
@@ -116,7 +117,21 @@ def main() -> int:
             mesure = charger(site, page, dossier, csrf, options.duree, options.connexions)
             mesure["requetes_sql"] = requetes_sql(page)
             mesures[page.nom] = mesure
-        reference = mesures["baseline"]["requetes"] / mesures["baseline"]["duree_s"]
+        # The baseline again, after the other rows: the machine's speed drifts over a run
+        # (a shared machine), and the faster of the two is the reference (the ratios can only
+        # be understated).
+        premiere = mesures["baseline"]
+        base = next(page for page in liste if page.nom == "baseline")
+        seconde = charger(site, base, dossier, csrf, options.duree, options.connexions)
+        seconde["requetes_sql"] = premiere["requetes_sql"]
+        debits = [m["requetes"] / m["duree_s"] for m in (premiere, seconde)]
+        if debits[1] > debits[0]:
+            mesures["baseline"] = seconde
+        reference = max(debits)
+        dire(
+            f"# Référence mesurée au début puis après les pages : {debits[0]:.0f} puis "
+            f"{debits[1]:.0f} req/s ; la plus haute sert de référence"
+        )
         for page in (p for p in liste if not p.mixte_seulement):
             m = mesures[page.nom]
             rps = m["requetes"] / m["duree_s"]
