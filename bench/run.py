@@ -21,8 +21,8 @@ again, three times at most, with its pace corrected), for the dashboard's freshn
 (30 s: under writes its figures are computed again that often).
 
 Prints one JSON line per page on stdout, with the keys page, rps, p50_ms, p95_ms, errors,
-queries, ratio (requests/s over the baseline's, measured in the same run, before and after the
-other rows: the faster of the two) and hit_ratio (the
+queries, ratio (requests/s over the baseline's, measured in the same run just before and just
+after the row: the mean of the two; a shared machine's speed drifts over a run) and hit_ratio (the
 share of its answers served from the cache, null for a page that reads none); the rush, the
 restart and the targets go to stderr. Exits 1 when a target is missed.
 """
@@ -111,26 +111,36 @@ def main() -> int:
         if options.pages:
             voulues = {"baseline", *options.pages.split(",")}
             liste = [page for page in liste if page.nom in voulues or page.mixte_seulement]
-        mesures = {}
-        for page in (p for p in liste if not p.mixte_seulement):
+        # The baseline between every two rows: the speed of a shared machine drifts over a
+        # run, by a fifth and more; each row is compared with the baselines measured just
+        # before and just after it (their mean), the mixed scenario with the last one.
+        base = next(page for page in liste if page.nom == "baseline")
+        mesures: dict[str, dict] = {}
+        references: dict[str, float] = {}
+        bases: list[dict] = []
+
+        def referencer() -> float:
+            bases.append(charger(site, base, dossier, csrf, options.duree, options.connexions))
+            return bases[-1]["requetes"] / bases[-1]["duree_s"]
+
+        charger(site, base, dossier, csrf, 2, options.connexions)  # warm-up
+        avant = referencer()
+        for page in (p for p in liste if not p.mixte_seulement and p is not base):
             charger(site, page, dossier, csrf, 2, options.connexions)  # warm-up
             mesure = charger(site, page, dossier, csrf, options.duree, options.connexions)
             mesure["requetes_sql"] = requetes_sql(page)
             mesures[page.nom] = mesure
-        # The baseline again, after the other rows: the machine's speed drifts over a run
-        # (a shared machine), and the faster of the two is the reference (the ratios can only
-        # be understated).
-        premiere = mesures["baseline"]
-        base = next(page for page in liste if page.nom == "baseline")
-        seconde = charger(site, base, dossier, csrf, options.duree, options.connexions)
-        seconde["requetes_sql"] = premiere["requetes_sql"]
-        debits = [m["requetes"] / m["duree_s"] for m in (premiere, seconde)]
-        if debits[1] > debits[0]:
-            mesures["baseline"] = seconde
-        reference = max(debits)
+            apres = referencer()
+            references[page.nom] = (avant + apres) / 2
+            avant = apres
+        reference = avant  # the last one, for the mixed scenario that follows
+        mesures = {"baseline": _ensemble(bases), **mesures}
+        mesures["baseline"]["requetes_sql"] = requetes_sql(base)
+        references["baseline"] = mesures["baseline"]["requetes"] / mesures["baseline"]["duree_s"]
+        debits = [m["requetes"] / m["duree_s"] for m in bases]
         dire(
-            f"# Référence mesurée au début puis après les pages : {debits[0]:.0f} puis "
-            f"{debits[1]:.0f} req/s ; la plus haute sert de référence"
+            f"# Référence, mesurée entre deux lignes : de {min(debits):.0f} à {max(debits):.0f} "
+            f"req/s ({len(debits)} mesures)"
         )
         for page in (p for p in liste if not p.mixte_seulement):
             m = mesures[page.nom]
@@ -142,7 +152,7 @@ def main() -> int:
                 "p95_ms": round(m["p95_ms"], 1),
                 "errors": m["erreurs"],
                 "queries": m["requetes_sql"],
-                "ratio": round(rps / reference, 3),
+                "ratio": round(rps / references[page.nom], 3),
                 "hit_ratio": round(m["lues"] / (m["lues"] + m["calculees"]), 3)
                 if m["lues"] + m["calculees"]
                 else None,
@@ -172,9 +182,10 @@ def main() -> int:
             )  # fmt: skip
         if "anonyme" in mesures:
             anonyme = mesures["anonyme"]["requetes"] / mesures["anonyme"]["duree_s"]
+            autour = references["anonyme"]
             dire(
-                f"# Référence connectée / page anonyme : {reference / anonyme:.2f} "
-                f"({reference:.0f} contre {anonyme:.0f} req/s : la session et l'agent lus en "
+                f"# Référence connectée / page anonyme : {autour / anonyme:.2f} "
+                f"({autour:.0f} contre {anonyme:.0f} req/s : la session et l'agent lus en "
                 "base à chaque requête)"
             )
         if not options.sans_ruee:
@@ -196,6 +207,19 @@ def main() -> int:
         shutil.rmtree(dossier, ignore_errors=True)
         shutil.rmtree(statiques, ignore_errors=True)
     return conclure(echecs)
+
+
+def _ensemble(mesures: list[dict]) -> dict:
+    """Several measures of one page as one: their requests and durations summed, the median
+    of their p50 and p95."""
+    mediane = sorted(mesures, key=lambda m: m["p95_ms"])[len(mesures) // 2]
+    return {
+        "requetes": sum(m["requetes"] for m in mesures),
+        "duree_s": sum(m["duree_s"] for m in mesures),
+        "p50_ms": sorted(m["p50_ms"] for m in mesures)[len(mesures) // 2],
+        "p95_ms": mediane["p95_ms"],
+        **{cle: sum(m[cle] for m in mesures) for cle in ("erreurs", "lues", "calculees")},
+    }
 
 
 def _ligne(nom: str, m: dict, requetes: int | None, ratio: float) -> dict:
