@@ -145,18 +145,7 @@ def main() -> int:
         for page in (p for p in liste if not p.mixte_seulement):
             m = mesures[page.nom]
             rps = m["requetes"] / m["duree_s"]
-            ligne = {
-                "page": page.nom,
-                "rps": round(rps, 1),
-                "p50_ms": round(m["p50_ms"], 1),
-                "p95_ms": round(m["p95_ms"], 1),
-                "errors": m["erreurs"],
-                "queries": m["requetes_sql"],
-                "ratio": round(rps / references[page.nom], 3),
-                "hit_ratio": round(m["lues"] / (m["lues"] + m["calculees"]), 3)
-                if m["lues"] + m["calculees"]
-                else None,
-            }
+            ligne = _ligne(page.nom, m, m["requetes_sql"], rps / references[page.nom])
             print(json.dumps(ligne), flush=True)
             if page.nom not in HORS_OBJECTIF:
                 seuil = (
@@ -177,8 +166,7 @@ def main() -> int:
 
         if all(nom in mesures for nom in LECTEURS):
             mixte(
-                site, liste, dossier, csrf, options.duree, options.connexions, mesures, reference,
-                echecs,
+                site, liste, dossier, csrf, options.duree, options.connexions, reference, echecs,
             )  # fmt: skip
         if "anonyme" in mesures:
             anonyme = mesures["anonyme"]["requetes"] / mesures["anonyme"]["duree_s"]
@@ -212,12 +200,15 @@ def main() -> int:
 def _ensemble(mesures: list[dict]) -> dict:
     """Several measures of one page as one: their requests and durations summed, the median
     of their p50 and p95."""
-    mediane = sorted(mesures, key=lambda m: m["p95_ms"])[len(mesures) // 2]
+
+    def mediane(cle: str) -> float:
+        return sorted(m[cle] for m in mesures)[len(mesures) // 2]
+
     return {
         "requetes": sum(m["requetes"] for m in mesures),
         "duree_s": sum(m["duree_s"] for m in mesures),
-        "p50_ms": sorted(m["p50_ms"] for m in mesures)[len(mesures) // 2],
-        "p95_ms": mediane["p95_ms"],
+        "p50_ms": mediane("p50_ms"),
+        "p95_ms": mediane("p95_ms"),
         **{cle: sum(m[cle] for m in mesures) for cle in ("erreurs", "lues", "calculees")},
     }
 
@@ -239,7 +230,7 @@ def _ligne(nom: str, m: dict, requetes: int | None, ratio: float) -> dict:
 
 
 def mixte(
-    site, liste, dossier, csrf, duree: int, connexions: int, mesures: dict, reference: float, echecs
+    site, liste, dossier, csrf, duree: int, connexions: int, reference: float, echecs
 ) -> None:
     """Every read page at once (LECTEURS), and the writers in the same run, paced to
     PART_ECRITURES of the requests. A page's ratio: its requests/s per connection over the

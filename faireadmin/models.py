@@ -70,10 +70,8 @@ class AgentManager(BaseUserManager["Agent"]):
             noms = (
                 Agent.groups.through.objects.filter(agent=OuterRef("pk"))
                 .values("agent")
-                .annotate(
-                    noms=_ListeJSON("group__name")
-                )  # (django-stubs misses the annotation below)
-                .values("noms")  # type: ignore[misc]
+                .annotate(noms=_ListeJSON("group__name"))
+                .values("noms")  # type: ignore[misc]  # (django-stubs misses the annotation)
             )
             requete = self.annotate(_noms_des_groupes=Subquery(noms)).filter(pk=0).order_by()
             sql, parametres = requete.query.sql_with_params()

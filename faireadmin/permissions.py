@@ -69,6 +69,20 @@ def exiger_lire_le_pilotage(user: Utilisateur) -> None:
         raise PermissionDenied("Réservé à la direction générale et à l'équipe du Lab'.")
 
 
+# --- The agent of each request ----------------------------------------------------------------
+class AgentDeLaSession:
+    """For the authentication backends (a ``ModelBackend``): the agent of a session, with its
+    groups' names read in the same query (``Agent.group_names``, which the roles above ask);
+    a deactivated agent loses the session at the next request."""
+
+    def get_user(self, user_id: object) -> Agent | None:
+        try:
+            agent = Agent.objects.de_la_session(user_id)
+        except Agent.DoesNotExist:
+            return None
+        return agent if self.user_can_authenticate(agent) else None  # type: ignore[attr-defined]
+
+
 # --- Access rules of views ------------------------------------------------------------------
 @dataclass(frozen=True)
 class Acces:

@@ -22,7 +22,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from faireadmin import audit
 from faireadmin.models import Agent, Direction, EvenementSecurite
-from faireadmin.permissions import public
+from faireadmin.permissions import AgentDeLaSession, public
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def _direction(claims: dict[str, Any]) -> Direction | None:
     return Direction.objects.filter(Q(sigle__iexact=valeur) | Q(nom__iexact=valeur)).first()
 
 
-class AuthentificationRegion(OIDCAuthenticationBackend):
+class AuthentificationRegion(AgentDeLaSession, OIDCAuthenticationBackend):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # The library checks its settings here; without single sign-on there are none.
         if sso_actif():
@@ -95,16 +95,6 @@ class AuthentificationRegion(OIDCAuthenticationBackend):
         if settings.OIDC_EMAIL_VERIFIE_OBLIGATOIRE and claims.get("email_verified") is not True:
             return False
         return bool(super().verify_claims(claims))
-
-    def get_user(self, user_id: int) -> Agent | None:
-        """The agent of a session; a deactivated agent loses it at the next request (the
-        library's version skips the check that Django's own backend makes), with its groups'
-        names read in the same query."""
-        try:
-            agent = Agent.objects.de_la_session(user_id)
-        except Agent.DoesNotExist:
-            return None
-        return agent if self.user_can_authenticate(agent) else None
 
     def filter_users_by_claims(self, claims: dict[str, Any]):
         """The agent linked to this subject; else, at the first single sign-on, the agent with

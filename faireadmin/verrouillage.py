@@ -37,6 +37,7 @@ from django.utils.crypto import salted_hmac
 
 from faireadmin import audit
 from faireadmin.models import Agent, EvenementSecurite
+from faireadmin.permissions import AgentDeLaSession
 
 Nature = EvenementSecurite.Nature
 COOKIE_APPAREIL = "appareil"
@@ -182,17 +183,9 @@ def _une_tentative_a_la_fois(identifiant: str) -> None:
         )
 
 
-class ConnexionProtegee(ModelBackend):
+class ConnexionProtegee(AgentDeLaSession, ModelBackend):
     """Login by e-mail and password, refused while locked out for this browser (see above;
     PermissionDenied also stops Django from trying the other backends)."""
-
-    def get_user(self, user_id: Any) -> Agent | None:
-        # The agent of every request, with its groups' names in the same query.
-        try:
-            agent = Agent.objects.de_la_session(user_id)
-        except Agent.DoesNotExist:
-            return None
-        return agent if self.user_can_authenticate(agent) else None
 
     def authenticate(
         self,
